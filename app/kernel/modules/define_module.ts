@@ -1,0 +1,116 @@
+import type { HttpRouterService } from '@adonisjs/core/types'
+import type { TransactionClientContract, QueryClientContract } from '@adonisjs/lucid/types/database'
+import type { ApplicationService } from '@adonisjs/core/types'
+
+/** Built-in roles every site has. Modules grant their permissions to them by default. */
+export const BUILTIN_ROLES = ['admin', 'manager', 'staff', 'technician', 'client'] as const
+export type BuiltinRole = (typeof BUILTIN_ROLES)[number]
+
+/** A text shown to users, in French (default) and English. */
+export type Label = { fr: string; en: string }
+
+export interface PermissionDeclaration {
+  /** `module.resource.action`, the module part being the module's name */
+  key: string
+  label: Label
+  /** Built-in roles granted this permission when the module is enabled (admin always has all) */
+  defaults?: BuiltinRole[]
+}
+
+export interface MenuEntry {
+  key: string
+  label: Label
+  href: string
+  icon?: string
+  /** Permission needed to see the entry */
+  permission: string
+  order?: number
+}
+
+export interface WidgetDeclaration {
+  key: string
+  label: Label
+  permission: string
+}
+
+export interface SequenceDeclaration {
+  /** Series key, unique per company (e.g. `contacts.customer`) */
+  key: string
+  label: Label
+  /** Prefix before the number, may contain `{YYYY}` */
+  prefix: string
+  /** Number of digits, zero-padded */
+  padding: number
+  reset: 'yearly' | 'never'
+}
+
+export interface ModuleContext {
+  app: ApplicationService
+  /** The client to write with: a transaction where the kernel opened one */
+  client: QueryClientContract | TransactionClientContract
+  companyId?: number
+}
+
+export interface ListenerDeclaration {
+  event: string
+  handle: (payload: any) => unknown | Promise<unknown>
+}
+
+/**
+ * A module may object to the deletion of a record it references: it returns
+ * how many of its records point at it. The owner of the record then archives
+ * it instead of deleting it, so nothing is orphaned.
+ */
+export interface ReferenceCheck {
+  /** The referenced model, as `<module>.<model>` (e.g. `contacts.contact`) */
+  model: string
+  count: (id: number, client: QueryClientContract) => Promise<number>
+}
+
+export interface ModuleRoutes {
+  /** Page routes, mounted under `/<module>` with the web middleware stack */
+  web?: (router: HttpRouterService) => void
+  /** JSON API routes, mounted under `/api/v1/<module>` with the API stack */
+  api?: (router: HttpRouterService) => void
+}
+
+export interface ModuleManifest {
+  name: string
+  version: string
+  label: Label
+  description: Label
+  icon?: string
+  depends?: string[]
+  integrates?: string[]
+  permissions?: PermissionDeclaration[]
+  menu?: MenuEntry[]
+  widgets?: WidgetDeclaration[]
+  sequences?: SequenceDeclaration[]
+  /** Models that accept admin-defined custom fields (`<module>.<model>`) */
+  customizable?: string[]
+  /** Default state machines of workflow-enabled models, keyed by model */
+  workflows?: Record<string, unknown>
+  listeners?: ListenerDeclaration[]
+  references?: ReferenceCheck[]
+  /** Routes, loaded lazily so the manifest stays cheap to read */
+  routes?: () => Promise<{ default: ModuleRoutes }>
+  /** Required data, run on enable for every company (idempotent) */
+  seed?: (ctx: ModuleContext) => Promise<void>
+  /** Demo data, run by the demo seeder for the demo company */
+  demo?: (ctx: ModuleContext & { companyId: number; userId: number }) => Promise<void>
+  install?: (ctx: ModuleContext) => Promise<void>
+  upgrade?: (ctx: ModuleContext & { from: string }) => Promise<void>
+  enable?: (ctx: ModuleContext) => Promise<void>
+  disable?: (ctx: ModuleContext) => Promise<void>
+  uninstall?: (ctx: ModuleContext) => Promise<void>
+}
+
+/** Declares a module. The manifest is validated when the kernel boots. */
+export function defineModule<const M extends ModuleManifest>(manifest: M): M {
+  return manifest
+}
+
+/** Declares a module's routes (see `ModuleRoutes`). */
+export function defineRoutes(routes: ModuleRoutes): ModuleRoutes {
+  return routes
+}

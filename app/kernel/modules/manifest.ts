@@ -1,0 +1,132 @@
+import { BUILTIN_ROLES, type ModuleManifest } from './define_module.js'
+import { MODULE_NAME_PATTERN } from './paths.js'
+import { ModuleError } from './errors.js'
+
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
+const PERMISSION = /^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/
+
+function isLabel(value: unknown) {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as any).fr === 'string' &&
+    typeof (value as any).en === 'string' &&
+    (value as any).fr.length > 0 &&
+    (value as any).en.length > 0
+  )
+}
+
+function isStringArray(value: unknown) {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string')
+}
+
+/**
+ * Checks a manifest read from `modules/<folder>/module.ts` and throws a
+ * ModuleError naming the module and the first offending field.
+ */
+export function validateManifest(raw: unknown, folder: string): ModuleManifest {
+  const fail = (field: string, why: string): never => {
+    throw new ModuleError(`Module "${folder}": invalid manifest: "${field}" ${why}`)
+  }
+  if (typeof raw !== 'object' || raw === null) {
+    fail('default export', 'must be the object returned by defineModule()')
+  }
+  const m = raw as Record<string, any>
+
+  if (typeof m.name !== 'string' || !MODULE_NAME_PATTERN.test(m.name)) {
+    fail('name', 'must be lowercase letters, digits, "-" or "_", starting with a letter')
+  }
+  if (m.name !== folder) {
+    fail('name', `is "${m.name}" but the module folder is "${folder}": they must match`)
+  }
+  if (typeof m.version !== 'string' || !SEMVER.test(m.version)) {
+    fail('version', 'must be a semantic version such as 1.0.0')
+  }
+  if (!isLabel(m.label)) fail('label', 'must be { fr, en } with non-empty texts')
+  if (!isLabel(m.description)) fail('description', 'must be { fr, en } with non-empty texts')
+  for (const key of ['depends', 'integrates', 'customizable'] as const) {
+    if (m[key] !== undefined && !isStringArray(m[key])) fail(key, 'must be a list of names')
+  }
+  if ((m.depends ?? []).includes(m.name)) fail('depends', 'cannot name the module itself')
+
+  const permissionKeys = new Set<string>()
+  for (const [i, p] of (m.permissions ?? []).entries()) {
+    if (typeof p?.key !== 'string' || !PERMISSION.test(p.key)) {
+      fail(`permissions[${i}].key`, 'must look like module.resource.action')
+    }
+    if (!p.key.startsWith(`${m.name}.`)) {
+      fail(`permissions[${i}].key`, `must start with the module name "${m.name}."`)
+    }
+    if (permissionKeys.has(p.key)) fail(`permissions[${i}].key`, `"${p.key}" is declared twice`)
+    permissionKeys.add(p.key)
+    if (!isLabel(p.label)) fail(`permissions[${i}].label`, 'must be { fr, en }')
+    for (const role of p.defaults ?? []) {
+      if (!BUILTIN_ROLES.includes(role)) {
+        fail(`permissions[${i}].defaults`, `names an unknown built-in role "${role}"`)
+      }
+    }
+  }
+  for (const [i, entry] of (m.menu ?? []).entries()) {
+    if (typeof entry?.key !== 'string') fail(`menu[${i}].key`, 'is required')
+    if (!isLabel(entry.label)) fail(`menu[${i}].label`, 'must be { fr, en }')
+    if (typeof entry.href !== 'string' || !entry.href.startsWith('/')) {
+      fail(`menu[${i}].href`, 'must be a path starting with /')
+    }
+    if (typeof entry.permission !== 'string') fail(`menu[${i}].permission`, 'is required')
+  }
+  for (const [i, s] of (m.sequences ?? []).entries()) {
+    if (typeof s?.key !== 'string') fail(`sequences[${i}].key`, 'is required')
+    if (typeof s.prefix !== 'string') fail(`sequences[${i}].prefix`, 'must be a string')
+    if (!Number.isInteger(s.padding) || s.padding < 1 || s.padding > 12) {
+      fail(`sequences[${i}].padding`, 'must be an integer from 1 to 12')
+    }
+    if (!['yearly', 'never'].includes(s.reset)) {
+      fail(`sequences[${i}].reset`, 'must be "yearly" or "never"')
+    }
+  }
+  for (const key of ['routes', 'seed', 'demo', 'install', 'upgrade', 'enable', 'disable', 'uninstall']) {
+    if (m[key] !== undefined && typeof m[key] !== 'function') fail(key, 'must be a function')
+  }
+  return m as ModuleManifest
+}
+
+/**
+ * Orders manifests so that every module comes after the modules it depends on.
+ * Refuses a missing dependency (naming both modules), a duplicate name and a
+ * cycle (naming it).
+ */
+export function sortByDependencies(manifests: ModuleManifest[]): ModuleManifest[] {
+  const byName = new Map<string, ModuleManifest>()
+  for (const manifest of manifests) {
+    if (byName.has(manifest.name)) {
+      throw new ModuleError(`Module "${manifest.name}" is declared twice`)
+    }
+    byName.set(manifest.name, manifest)
+  }
+  for (const manifest of manifests) {
+    for (const dep of manifest.depends ?? []) {
+      if (!byName.has(dep)) {
+        throw new ModuleError(
+          `Module "${manifest.name}" depends on "${dep}", which is not installed (no modules/${dep}/module.ts)`
+        )
+      }
+    }
+  }
+
+  const sorted: ModuleManifest[] = []
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (name: string, path: string[]) => {
+    const seen = state.get(name)
+    if (seen === 'done') return
+    if (seen === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(name)), name]
+      throw new ModuleError(`Module dependency cycle: ${cycle.join(' -> ')}`)
+    }
+    state.set(name, 'visiting')
+    for (const dep of byName.get(name)!.depends ?? []) visit(dep, [...path, name])
+    state.set(name, 'done')
+    sorted.push(byName.get(name)!)
+  }
+  for (const name of [...byName.keys()].sort()) visit(name, [])
+  return sorted
+}

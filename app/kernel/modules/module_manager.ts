@@ -1,0 +1,300 @@
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import { MigrationRunner } from '@adonisjs/lucid/migration'
+import registry from './registry.js'
+import { ModuleError } from './errors.js'
+import { moduleConnectionName, moduleSchemaTable } from './paths.js'
+import type { ModuleManifest } from './define_module.js'
+import { grantDefaultPermissions, revokeModulePermissions } from '#kernel/security/roles'
+import { ensureSequences } from '#kernel/numbering/numbering'
+
+export type ModuleStateName = 'enabled' | 'disabled' | 'not_installed'
+
+export interface ModuleStatus {
+  name: string
+  version: string
+  installedVersion: string | null
+  state: ModuleStateName
+  depends: string[]
+  dependents: string[]
+  label: { fr: string; en: string }
+  description: { fr: string; en: string }
+}
+
+/**
+ * How long a process trusts its copy of the enabled set before re-reading the
+ * `modules` table. A change made by another process (an ace command, another
+ * app instance) is seen within this delay, without a restart; a change made
+ * in this process is seen at once.
+ */
+export const MODULE_STATE_TTL_MS = 1000
+
+/**
+ * Module state kept in the database: installed, enabled, version. Enabling
+ * runs the module's pending migrations (through its own Lucid connection,
+ * see config/database.ts), its required data and its default grants.
+ * Disabling keeps every row.
+ */
+export class ModuleManager {
+  #enabled = new Set<string>()
+  #loadedAt = 0
+  #refreshing: Promise<void> | null = null
+
+  /** The enabled set, re-read when older than MODULE_STATE_TTL_MS. */
+  async enabledSet(): Promise<ReadonlySet<string>> {
+    if (Date.now() - this.#loadedAt > MODULE_STATE_TTL_MS) await this.refresh()
+    return this.#enabled
+  }
+
+  async isEnabled(name: string) {
+    return (await this.enabledSet()).has(name)
+  }
+
+  /** The last known enabled set, without touching the database. */
+  cachedEnabledSet(): ReadonlySet<string> {
+    return this.#enabled
+  }
+
+  refresh(): Promise<void> {
+    if (!this.#refreshing) {
+      this.#refreshing = db
+        .from('modules')
+        .where('enabled', true)
+        .select('name')
+        .then((rows) => {
+          this.#enabled = new Set(
+            rows.map((row) => row.name as string).filter((n) => registry.has(n))
+          )
+          this.#loadedAt = Date.now()
+        })
+        .finally(() => {
+          this.#refreshing = null
+        })
+    }
+    return this.#refreshing
+  }
+
+  invalidate() {
+    this.#loadedAt = 0
+  }
+
+  async status(): Promise<ModuleStatus[]> {
+    const rows = await db.from('modules').select('name', 'version', 'enabled')
+    const byName = new Map(rows.map((row) => [row.name as string, row]))
+    return registry.all().map((m) => {
+      const row = byName.get(m.name)
+      return {
+        name: m.name,
+        version: m.version,
+        installedVersion: row ? (row.version as string) : null,
+        state: !row ? 'not_installed' : row.enabled ? 'enabled' : 'disabled',
+        depends: m.depends ?? [],
+        dependents: registry.dependentsOf(m.name).map((d) => d.name),
+        label: m.label,
+        description: m.description,
+      }
+    })
+  }
+
+  async stateOf(name: string): Promise<ModuleStateName> {
+    registry.get(name)
+    const row = await db.from('modules').where('name', name).first()
+    return !row ? 'not_installed' : row.enabled ? 'enabled' : 'disabled'
+  }
+
+  /**
+   * Enables a module. Refuses when a dependency is not enabled, naming them,
+   * unless `withDependencies` is set: then they are enabled first, in order.
+   * Returns the names enabled by this call.
+   */
+  async enable(name: string, options: { withDependencies?: boolean } = {}): Promise<string[]> {
+    const chain = registry.withDependencies(name)
+    const states = new Map((await this.status()).map((s) => [s.name, s.state]))
+    const missing = chain
+      .filter((m) => m.name !== name && states.get(m.name) !== 'enabled')
+      .map((m) => m.name)
+    if (missing.length && !options.withDependencies) {
+      throw new ModuleError(
+        `Cannot enable "${name}": it depends on ${missing.map((n) => `"${n}"`).join(', ')}, which ${
+          missing.length > 1 ? 'are' : 'is'
+        } not enabled (enable ${missing.length > 1 ? 'them' : 'it'} first, or pass --with-dependencies)`
+      )
+    }
+    const enabled: string[] = []
+    for (const manifest of chain) {
+      if (states.get(manifest.name) === 'enabled' && manifest.name !== name) continue
+      await this.#enableOne(manifest, states.get(manifest.name) ?? 'not_installed')
+      enabled.push(manifest.name)
+    }
+    this.invalidate()
+    return enabled
+  }
+
+  async #enableOne(manifest: ModuleManifest, state: ModuleStateName) {
+    const row = await db.from('modules').where('name', manifest.name).first()
+    await this.migrate(manifest.name)
+
+    const ctx = { app, client: db.connection() }
+    if (state === 'not_installed' && manifest.install) await manifest.install(ctx)
+    if (row && row.version !== manifest.version && manifest.upgrade) {
+      await manifest.upgrade({ ...ctx, from: row.version })
+    }
+
+    await db.transaction(async (trx) => {
+      await grantDefaultPermissions(manifest, trx)
+      const companies = await trx.from('companies').select('id')
+      for (const company of companies) {
+        await ensureSequences(manifest, company.id, trx)
+        if (manifest.seed) await manifest.seed({ app, client: trx, companyId: company.id })
+      }
+      const now = new Date()
+      if (row) {
+        await trx
+          .from('modules')
+          .where('name', manifest.name)
+          .update({ enabled: true, version: manifest.version, updated_at: now })
+      } else {
+        await trx.table('modules').insert({
+          name: manifest.name,
+          version: manifest.version,
+          enabled: true,
+          installed_at: now,
+          updated_at: now,
+        })
+      }
+    })
+    if (manifest.enable) await manifest.enable(ctx)
+  }
+
+  /** Disables a module; its data stays. Refuses while an enabled module depends on it. */
+  async disable(name: string) {
+    const manifest = registry.get(name)
+    const state = await this.stateOf(name)
+    if (state !== 'enabled') throw new ModuleError(`Module "${name}" is not enabled`)
+    const enabled = await this.#enabledInDb()
+    const blockers = registry
+      .dependentsOf(name)
+      .map((d) => d.name)
+      .filter((d) => enabled.has(d))
+    if (blockers.length) {
+      throw new ModuleError(
+        `Cannot disable "${name}": ${blockers.map((b) => `"${b}"`).join(', ')} depend${
+          blockers.length > 1 ? '' : 's'
+        } on it and ${blockers.length > 1 ? 'are' : 'is'} enabled (disable ${
+          blockers.length > 1 ? 'them' : 'it'
+        } first)`
+      )
+    }
+    await db.from('modules').where('name', name).update({ enabled: false, updated_at: new Date() })
+    if (manifest.disable) await manifest.disable({ app, client: db.connection() })
+    this.invalidate()
+  }
+
+  /** What uninstalling would drop: the module's tables, from a dry run of its migrations. */
+  async uninstallPlan(name: string): Promise<{ tables: string[]; queries: string[] }> {
+    registry.get(name)
+    const runner = new MigrationRunner(db, app, {
+      direction: 'down',
+      batch: 0,
+      connectionName: moduleConnectionName(name),
+      dryRun: true,
+    })
+    await runner.run()
+    if (runner.error) throw runner.error
+    const queries = Object.values(runner.migratedFiles).flatMap((file) =>
+      (file.queries ?? []).map((q) => String(q))
+    )
+    const tables = [
+      ...new Set(
+        queries.flatMap((q) =>
+          [...q.matchAll(/drop table(?: if exists)?\s+[`"]?([\w.]+)[`"]?/gi)].map((m) => m[1])
+        )
+      ),
+    ]
+    return { tables, queries }
+  }
+
+  /** Drops a module's tables and forgets it. Refuses while an installed module depends on it. */
+  async uninstall(name: string) {
+    const manifest = registry.get(name)
+    const statuses = await this.status()
+    const blockers = registry
+      .dependentsOf(name)
+      .map((d) => d.name)
+      .filter((d) => statuses.find((s) => s.name === d)?.state !== 'not_installed')
+    if (blockers.length) {
+      throw new ModuleError(
+        `Cannot uninstall "${name}": ${blockers.map((b) => `"${b}"`).join(', ')} depend${
+          blockers.length > 1 ? '' : 's'
+        } on it and ${blockers.length > 1 ? 'are' : 'is'} installed (uninstall ${
+          blockers.length > 1 ? 'them' : 'it'
+        } first)`
+      )
+    }
+    if (manifest.uninstall) await manifest.uninstall({ app, client: db.connection() })
+    const runner = new MigrationRunner(db, app, {
+      direction: 'down',
+      batch: 0,
+      connectionName: moduleConnectionName(name),
+    })
+    await runner.run()
+    if (runner.error) throw runner.error
+    const schema = db.connection(moduleConnectionName(name)).schema
+    await schema.dropTableIfExists(moduleSchemaTable(name))
+    await schema.dropTableIfExists(`${moduleSchemaTable(name)}_versions`)
+    await db.transaction(async (trx) => {
+      await revokeModulePermissions(manifest, trx)
+      await trx.from('modules').where('name', name).delete()
+    })
+    this.invalidate()
+  }
+
+  /** Runs a module's pending migrations on its own connection. */
+  async migrate(name: string) {
+    const runner = new MigrationRunner(db, app, {
+      direction: 'up',
+      connectionName: moduleConnectionName(name),
+    })
+    await runner.run()
+    if (runner.error) {
+      throw new ModuleError(`Module "${name}": migration failed: ${runner.error.message}`)
+    }
+    return Object.keys(runner.migratedFiles)
+  }
+
+  /**
+   * First boot of a site: enables the default set (MODULES, with their
+   * dependencies). Later boots: runs pending migrations of enabled modules
+   * whose code moved to a newer version.
+   */
+  async bootstrap(defaults: string[]) {
+    const count = await db.from('modules').count('* as total')
+    if (Number(count[0].total) === 0) {
+      for (const name of defaults) {
+        if (!registry.has(name)) {
+          throw new ModuleError(`MODULES names "${name}", which is not a module on disk`)
+        }
+        await this.enable(name, { withDependencies: true })
+      }
+      return
+    }
+    const rows = await db.from('modules').where('enabled', true).select('name', 'version')
+    for (const row of rows) {
+      if (!registry.has(row.name)) continue
+      const manifest = registry.get(row.name)
+      const pending = await this.migrate(row.name)
+      if (pending.length || manifest.version !== row.version) {
+        await this.#enableOne(manifest, 'enabled')
+      }
+    }
+    this.invalidate()
+  }
+
+  async #enabledInDb() {
+    const rows = await db.from('modules').where('enabled', true).select('name')
+    return new Set(rows.map((r) => r.name as string))
+  }
+}
+
+const moduleManager = new ModuleManager()
+export default moduleManager

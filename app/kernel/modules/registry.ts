@@ -1,0 +1,96 @@
+import { pathToFileURL } from 'node:url'
+import { existsSync } from 'node:fs'
+import type { ModuleManifest, PermissionDeclaration, MenuEntry } from './define_module.js'
+import { validateManifest, sortByDependencies } from './manifest.js'
+import { MODULES_ROOT, moduleFolders } from './paths.js'
+import { ModuleError } from './errors.js'
+
+/**
+ * Every module on disk, validated and sorted by dependencies. Filled once at
+ * boot: routes, listeners and commands of all modules are registered then,
+ * and whether a module is enabled is decided per request (see ModuleManager).
+ */
+export class ModuleRegistry {
+  #manifests: ModuleManifest[] = []
+  #byName = new Map<string, ModuleManifest>()
+  #loaded = false
+
+  get loaded() {
+    return this.#loaded
+  }
+
+  /** Reads and checks every `modules/<name>/module.ts`. */
+  async discover(root = MODULES_ROOT, folders = moduleFolders()) {
+    const manifests: ModuleManifest[] = []
+    for (const folder of folders) {
+      const file = existsSync(`${root}${folder}/module.ts`)
+        ? `${root}${folder}/module.ts`
+        : `${root}${folder}/module.js`
+      let exported: unknown
+      try {
+        exported = (await import(pathToFileURL(file).href)).default
+      } catch (error) {
+        throw new ModuleError(`Module "${folder}": cannot load module.ts: ${(error as Error).message}`)
+      }
+      manifests.push(validateManifest(exported, folder))
+    }
+    this.load(manifests)
+  }
+
+  /** Replaces the known manifests (used by discovery and by tests). */
+  load(manifests: ModuleManifest[]) {
+    this.#manifests = sortByDependencies(manifests)
+    this.#byName = new Map(this.#manifests.map((m) => [m.name, m]))
+    this.#loaded = true
+  }
+
+  /** All manifests, dependencies first. */
+  all(): readonly ModuleManifest[] {
+    return this.#manifests
+  }
+
+  has(name: string) {
+    return this.#byName.has(name)
+  }
+
+  get(name: string): ModuleManifest {
+    const manifest = this.#byName.get(name)
+    if (!manifest) {
+      const known = this.#manifests.map((m) => m.name).join(', ') || 'none'
+      throw new ModuleError(`Unknown module "${name}" (modules on disk: ${known})`)
+    }
+    return manifest
+  }
+
+  /** Modules that declare a hard dependency on `name`, directly. */
+  dependentsOf(name: string): ModuleManifest[] {
+    return this.#manifests.filter((m) => (m.depends ?? []).includes(name))
+  }
+
+  /** `name` and everything it depends on, transitively, dependencies first. */
+  withDependencies(name: string): ModuleManifest[] {
+    const wanted = new Set<string>()
+    const walk = (n: string) => {
+      if (wanted.has(n)) return
+      wanted.add(n)
+      for (const dep of this.get(n).depends ?? []) walk(dep)
+    }
+    walk(name)
+    return this.#manifests.filter((m) => wanted.has(m.name))
+  }
+
+  permissions(): (PermissionDeclaration & { module: string })[] {
+    return this.#manifests.flatMap((m) =>
+      (m.permissions ?? []).map((p) => ({ ...p, module: m.name }))
+    )
+  }
+
+  menu(): (MenuEntry & { module: string })[] {
+    return this.#manifests
+      .flatMap((m) => (m.menu ?? []).map((e) => ({ ...e, module: m.name })))
+      .sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
+  }
+}
+
+const registry = new ModuleRegistry()
+export default registry

@@ -1,0 +1,57 @@
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import db from '@adonisjs/lucid/services/db'
+import { BUILTIN_ROLES, type ModuleManifest, type Label } from '../modules/define_module.js'
+
+export const BUILTIN_ROLE_LABELS: Record<(typeof BUILTIN_ROLES)[number], Label> = {
+  admin: { fr: 'Administrateur', en: 'Administrator' },
+  manager: { fr: 'Responsable', en: 'Manager' },
+  staff: { fr: 'Bureau', en: 'Office staff' },
+  technician: { fr: 'Technicien', en: 'Technician' },
+  client: { fr: 'Client (portail)', en: 'Client (portal)' },
+}
+
+/** Creates the built-in roles that are missing. */
+export async function ensureBuiltinRoles(client: QueryClientContract = db.connection()) {
+  const existing = new Set(
+    (await client.from('roles').select('key')).map((row) => row.key as string)
+  )
+  const now = new Date()
+  for (const key of BUILTIN_ROLES) {
+    if (existing.has(key)) continue
+    await client.table('roles').insert({
+      key,
+      name: BUILTIN_ROLE_LABELS[key].fr,
+      is_builtin: true,
+      created_at: now,
+      updated_at: now,
+    })
+  }
+}
+
+/**
+ * Grants a module's default permissions to the built-in roles, leaving
+ * anything an admin changed alone (existing grants are not touched).
+ */
+export async function grantDefaultPermissions(manifest: ModuleManifest, client: QueryClientContract) {
+  await ensureBuiltinRoles(client)
+  const roles = await client.from('roles').whereIn('key', [...BUILTIN_ROLES]).select('id', 'key')
+  const roleId = new Map(roles.map((r) => [r.key as string, r.id as number]))
+  for (const permission of manifest.permissions ?? []) {
+    for (const role of permission.defaults ?? []) {
+      const id = roleId.get(role)!
+      const existing = await client
+        .from('role_permissions')
+        .where({ role_id: id, permission: permission.key })
+        .first()
+      if (!existing) {
+        await client
+          .table('role_permissions')
+          .insert({ role_id: id, permission: permission.key, scope: 'all' })
+      }
+    }
+  }
+}
+
+export async function revokeModulePermissions(manifest: ModuleManifest, client: QueryClientContract) {
+  await client.from('role_permissions').whereLike('permission', `${manifest.name}.%`).delete()
+}

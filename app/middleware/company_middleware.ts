@@ -1,0 +1,49 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import { Exception } from '@adonisjs/core/exceptions'
+import { resolveAccess, companiesOf, type Access } from '#kernel/security/access'
+
+/**
+ * Picks the company the request works in — the X-Company-Id header (API),
+ * the one chosen in the switcher (session), the user's last one, or their
+ * first — and resolves the user's access in it, once per request.
+ */
+export default class CompanyMiddleware {
+  async handle(ctx: HttpContext, next: NextFn) {
+    const user = ctx.auth.user as { id: number; currentCompanyId: number | null }
+    const header = ctx.request.header('x-company-id')
+    let access: Access | null = null
+
+    if (header) {
+      const id = Number(header)
+      access = Number.isInteger(id) ? await resolveAccess(user.id, id) : null
+      if (!access) {
+        throw new Exception('You are not a member of this company', {
+          status: 403,
+          code: 'E_COMPANY_FORBIDDEN',
+        })
+      }
+    } else {
+      const wanted = (ctx.session?.get('companyId') as number | undefined) ?? user.currentCompanyId
+      if (wanted) access = await resolveAccess(user.id, wanted)
+      if (!access) {
+        const [first] = await companiesOf(user.id)
+        if (first) access = await resolveAccess(user.id, first.id)
+      }
+      if (!access) {
+        throw new Exception('Your account is not a member of any company', {
+          status: 403,
+          code: 'E_COMPANY_FORBIDDEN',
+        })
+      }
+    }
+    ctx.access = access
+    return next()
+  }
+}
+
+declare module '@adonisjs/core/http' {
+  interface HttpContext {
+    access: Access
+  }
+}

@@ -1,0 +1,79 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import BaseInertiaMiddleware from '@adonisjs/inertia/inertia_middleware'
+import i18nManager from '@adonisjs/i18n/services/main'
+import registry from '#kernel/modules/registry'
+import moduleManager from '#kernel/modules/module_manager'
+import { companiesOf } from '#kernel/security/access'
+
+/** Picks the interface language: the session's choice, else the browser's, else French. */
+export function localeOf(ctx: HttpContext): string {
+  const chosen = ctx.session?.get('locale') as string | undefined
+  if (chosen && ['fr', 'en'].includes(chosen)) return chosen
+  return i18nManager.getSupportedLocaleFor(ctx.request.languages()) ?? 'fr'
+}
+
+export default class InertiaMiddleware extends BaseInertiaMiddleware {
+  async share(ctx: HttpContext) {
+    const { session, auth, access } = ctx as Partial<HttpContext>
+    const locale = localeOf(ctx)
+    const user = auth?.user as
+      | { id: number; email: string; fullName: string | null }
+      | undefined
+
+    const errorsBag = session?.flashMessages.get('errorsBag') ?? {}
+    const error: string | undefined = Object.keys(errorsBag)
+      .filter((code) => code !== 'E_VALIDATION_ERROR')
+      .map((code) => errorsBag[code])[0]
+
+    let menu: { key: string; label: string; href: string; icon: string | null }[] = []
+    let companies: { id: number; name: string }[] = []
+    if (user && access) {
+      const enabled = await moduleManager.enabledSet()
+      menu = registry
+        .menu()
+        .filter((entry) => enabled.has(entry.module) && access.can(entry.permission))
+        .map((entry) => ({
+          key: entry.key,
+          label: entry.label[locale as 'fr' | 'en'] ?? entry.label.fr,
+          href: entry.href,
+          icon: entry.icon ?? null,
+        }))
+      companies = (await companiesOf(user.id)).map((c) => ({ id: c.id, name: c.name }))
+    }
+
+    return {
+      errors: ctx.inertia.always(this.getValidationErrors(ctx)),
+      flash: ctx.inertia.always({
+        error: error ?? (session?.flashMessages.get('error') as string | undefined) ?? null,
+        success: (session?.flashMessages.get('success') as string | undefined) ?? null,
+      }),
+      locale: ctx.inertia.always(locale),
+      messages: ctx.inertia.always(i18nManager.getTranslationsFor(locale)),
+      user: ctx.inertia.always(
+        user ? { id: user.id, email: user.email, fullName: user.fullName } : null
+      ),
+      company: ctx.inertia.always(
+        access ? companies.find((c) => c.id === access.companyId) ?? null : null
+      ),
+      companies: ctx.inertia.always(companies),
+      menu: ctx.inertia.always(menu),
+      permissions: ctx.inertia.always(access ? access.toJSON().permissions : []),
+    }
+  }
+
+  async handle(ctx: HttpContext, next: NextFn) {
+    // The API and health routes never render pages: skip Inertia's work there.
+    const url = ctx.request.url()
+    if (url.startsWith('/api/') || url.startsWith('/health/')) return next()
+    await this.init(ctx)
+    const output = await next()
+    this.dispose(ctx)
+    return output
+  }
+}
+
+declare module '@adonisjs/inertia/types' {
+  type MiddlewareSharedProps = InferSharedProps<InertiaMiddleware>
+  export interface SharedProps extends MiddlewareSharedProps {}
+}

@@ -1,0 +1,27 @@
+import env from '#start/env'
+import { defineConfig } from '@adonisjs/core/http'
+
+export const appKey = env.get('APP_KEY')
+
+export const appUrl = env.get('APP_URL', `http://localhost:${env.get('PORT', 3333)}`)
+
+/**
+ * Secure and `__Host-` cookies need HTTPS: they follow the public URL, not
+ * NODE_ENV, so an office serving the site over plain http on its LAN can log in.
+ */
+export const secureCookies = appUrl.startsWith('https://')
+
+export const http = defineConfig({
+  generateRequestId: true,
+  allowMethodSpoofing: false,
+  useAsyncLocalStorage: true,
+  trustProxy: () => true,
+  cookie: {
+    domain: '',
+    path: '/',
+    maxAge: '2h',
+    httpOnly: true,
+    secure: secureCookies,
+    sameSite: 'lax',
+  },
+})

@@ -1,0 +1,30 @@
+import env from '#start/env'
+import { defineConfig, stores } from '@adonisjs/session'
+import { secureCookies } from '#config/app'
+import { redisEnabled } from '#config/redis'
+
+/**
+ * Sessions live server-side (database by default, Redis when configured):
+ * the cookie carries only a signed id, sessions can be revoked, and a
+ * request does not re-encrypt the whole session into a cookie.
+ */
+const sessionConfig = defineConfig({
+  enabled: true,
+  // The `__Host-` prefix requires Secure, a path of / and no domain.
+  cookieName: secureCookies ? '__Host-charpente-session' : 'charpente-session',
+  clearWithBrowser: false,
+  age: '8h',
+  cookie: {
+    path: '/',
+    httpOnly: true,
+    secure: secureCookies,
+    sameSite: 'lax',
+  },
+  store: env.get('SESSION_DRIVER') ?? (redisEnabled ? 'redis' : 'database'),
+  stores: {
+    database: stores.database({ tableName: 'sessions', gcProbability: 1 }),
+    redis: stores.redis({ connection: 'main' }),
+  },
+})
+
+export default sessionConfig

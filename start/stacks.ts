@@ -1,0 +1,35 @@
+import { middleware } from '#start/kernel'
+
+/** Middleware every page route runs, before any route-specific one. */
+export function webStack() {
+  return [
+    middleware.session(),
+    middleware.shield(),
+    middleware.initializeAuth(),
+    middleware.silentAuth(),
+  ]
+}
+
+/** Pages that need a signed-in user with a current company. */
+export function webAuthStack() {
+  return [...webStack(), middleware.auth({ guards: ['web'] }), middleware.company()]
+}
+
+/** The JSON API: always JSON, Bearer tokens, no session or CSRF. */
+export function apiStack() {
+  return [
+    middleware.json(),
+    middleware.initializeAuth(),
+    middleware.auth({ guards: ['api'] }),
+    middleware.company(),
+  ]
+}
+
+/**
+ * Declares the permission a route needs. Every route declares one: a
+ * permission key, 'authenticated' (any signed-in member of the company) or
+ * 'public'. The route-table test enumerates them.
+ */
+export function can(permission: string) {
+  return middleware.can({ permission })
+}
