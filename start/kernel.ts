@@ -27,6 +27,7 @@ export const middleware = router.named({
   initializeAuth: () => import('@adonisjs/auth/initialize_auth_middleware'),
   silentAuth: () => import('#middleware/silent_auth_middleware'),
   json: () => import('#middleware/force_json_middleware'),
+  locale: () => import('#middleware/locale_middleware'),
   guest: () => import('#middleware/guest_middleware'),
   auth: () => import('#middleware/auth_middleware'),
   company: () => import('#middleware/company_middleware'),

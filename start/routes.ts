@@ -2,6 +2,8 @@ import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
 import { webStack, webAuthStack, apiStack, can } from '#start/stacks'
 import registry from '#kernel/modules/registry'
+import { apiDoc } from '#kernel/api/docs'
+import { companyValidator } from '#validators/preferences'
 
 const SessionController = () => import('#controllers/session_controller')
 const SetupController = () => import('#controllers/setup_controller')
@@ -40,14 +42,65 @@ router
   .use([...webAuthStack(), can('authenticated')])
 
 /* API */
-router
-  .get('/api/v1/openapi.json', [OpenApiController, 'show'])
-  .use([middleware.json(), can('public')])
-  .as('api.openapi')
-router
-  .get('/api/v1/me', [MeController, 'show'])
-  .use([...apiStack(), can('authenticated')])
-  .as('api.me')
+apiDoc(
+  router
+    .get('/api/v1/openapi.json', [OpenApiController, 'show'])
+    .use([middleware.json(), can('public')])
+    .as('api.openapi'),
+  { summary: 'This document: the OpenAPI description of every /api/v1 route' }
+)
+apiDoc(
+  router
+    .get('/api/v1/me', [MeController, 'show'])
+    .use([...apiStack(), can('authenticated')])
+    .as('api.me'),
+  {
+    summary: 'The signed-in user, their role and permissions in the current company',
+    responses: {
+      200: {
+        description: 'The user',
+        schema: {
+          type: 'object',
+          properties: {
+            data: {
+              type: 'object',
+              properties: {
+                id: { type: 'integer' },
+                email: { type: 'string', format: 'email' },
+                fullName: { type: ['string', 'null'] },
+                company: { type: 'integer', description: 'The company the request worked in' },
+                role: { type: 'string' },
+                permissions: {
+                  type: 'array',
+                  items: { type: 'string' },
+                  description: 'Permission keys; `*` for admins',
+                },
+                companies: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: { id: { type: 'integer' }, name: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  }
+)
+apiDoc(
+  router
+    .post('/api/v1/me/company', [MeController, 'company'])
+    .use([...apiStack(), can('authenticated')])
+    .as('api.me.company'),
+  {
+    summary: 'Switches the company requests work in when they send no X-Company-Id',
+    body: companyValidator,
+    responses: { 200: 'Switched', 403: 'Not a member of this company' },
+  }
+)
 
 /*
  * Every module on disk: pages under /<name>, API under /api/v1/<name>. The

@@ -7,6 +7,7 @@ export function webStack() {
     middleware.shield(),
     middleware.initializeAuth(),
     middleware.silentAuth(),
+    middleware.locale(),
   ]
 }
 
@@ -19,6 +20,7 @@ export function webAuthStack() {
 export function apiStack() {
   return [
     middleware.json(),
+    middleware.locale(),
     middleware.initializeAuth(),
     middleware.auth({ guards: ['api'] }),
     middleware.company(),

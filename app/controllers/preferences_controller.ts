@@ -1,9 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import vine from '@vinejs/vine'
 import { resolveAccess } from '#kernel/security/access'
-
-const localeValidator = vine.create({ locale: vine.enum(['fr', 'en']) })
-const companyValidator = vine.create({ companyId: vine.number().withoutDecimals().positive() })
+import { localeValidator, companyValidator } from '#validators/preferences'
 
 export default class PreferencesController {
   async locale({ request, session, response }: HttpContext) {

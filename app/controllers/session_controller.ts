@@ -1,8 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import { loginValidator } from '#validators/auth'
-import { localeOf } from '#middleware/inertia_middleware'
-import i18nManager from '@adonisjs/i18n/services/main'
+import { fieldError } from '#kernel/http/field_error'
 
 export default class SessionController {
   async create({ inertia, response }: HttpContext) {
@@ -13,22 +12,16 @@ export default class SessionController {
   }
 
   async store(ctx: HttpContext) {
-    const { request, auth, response, session } = ctx
+    const { request, auth, response } = ctx
     const { email, password } = await request.validateUsing(loginValidator)
-    const t = i18nManager.locale(localeOf(ctx))
+    const t = ctx.i18n
     let user: User
     try {
       user = await User.verifyCredentials(email.toLowerCase(), password)
     } catch {
-      session.flashExcept(['password'])
-      session.flashErrors({ email: t.t('auth.invalid_credentials') })
-      return response.redirect().back()
+      throw fieldError('email', t.t('auth.invalid_credentials'), 'credentials')
     }
-    if (!user.isActive) {
-      session.flashExcept(['password'])
-      session.flashErrors({ email: t.t('auth.account_disabled') })
-      return response.redirect().back()
-    }
+    if (!user.isActive) throw fieldError('email', t.t('auth.account_disabled'), 'disabled')
     await auth.use('web').login(user)
     return response.redirect('/')
   }

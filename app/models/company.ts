@@ -30,10 +30,10 @@ export default class Company extends BaseModel {
   @column({ consume: (v) => (v === null || v === undefined ? null : Number(v)) })
   declare capitalCents: number | null
 
-  @column()
+  @column({ columnName: 'address_line1' })
   declare addressLine1: string | null
 
-  @column()
+  @column({ columnName: 'address_line2' })
   declare addressLine2: string | null
 
   @column()

@@ -8,4 +8,13 @@ export class ModuleError extends Error {
     super(message)
     this.name = 'ModuleError'
   }
+
+  /**
+   * Ace renders a self-handled error with this method instead of a stack
+   * trace. It covers refusals raised before a command runs, such as an
+   * invalid manifest found while the app boots for `node ace <command>`.
+   */
+  render(error: ModuleError, kernel: { ui: { logger: { error(message: string): void } } }) {
+    kernel.ui.logger.error(error.message)
+  }
 }

@@ -1,10 +1,12 @@
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { MigrationRunner } from '@adonisjs/lucid/migration'
-import registry from './registry.js'
+import { relative } from 'node:path'
+import defaultRegistry, { type ModuleRegistry } from './registry.js'
 import { ModuleError } from './errors.js'
 import { moduleConnectionName, moduleSchemaTable } from './paths.js'
 import type { ModuleManifest } from './define_module.js'
+import type { ConnectionConfig } from '@adonisjs/lucid/types/database'
 import { grantDefaultPermissions, revokeModulePermissions } from '#kernel/security/roles'
 import { ensureSequences } from '#kernel/numbering/numbering'
 
@@ -36,9 +38,23 @@ export const MODULE_STATE_TTL_MS = 1000
  * Disabling keeps every row.
  */
 export class ModuleManager {
+  #registry: ModuleRegistry
   #enabled = new Set<string>()
   #loadedAt = 0
   #refreshing: Promise<void> | null = null
+
+  /**
+   * The app uses one manager over the registry of `modules/`; another
+   * registry (modules discovered elsewhere, or loaded from manifests) gets
+   * its own manager with the same behaviour.
+   */
+  constructor(registry: ModuleRegistry = defaultRegistry) {
+    this.#registry = registry
+  }
+
+  get registry(): ModuleRegistry {
+    return this.#registry
+  }
 
   /** The enabled set, re-read when older than MODULE_STATE_TTL_MS. */
   async enabledSet(): Promise<ReadonlySet<string>> {
@@ -63,7 +79,7 @@ export class ModuleManager {
         .select('name')
         .then((rows) => {
           this.#enabled = new Set(
-            rows.map((row) => row.name as string).filter((n) => registry.has(n))
+            rows.map((row) => row.name as string).filter((n) => this.#registry.has(n))
           )
           this.#loadedAt = Date.now()
         })
@@ -81,7 +97,7 @@ export class ModuleManager {
   async status(): Promise<ModuleStatus[]> {
     const rows = await db.from('modules').select('name', 'version', 'enabled')
     const byName = new Map(rows.map((row) => [row.name as string, row]))
-    return registry.all().map((m) => {
+    return this.#registry.all().map((m) => {
       const row = byName.get(m.name)
       return {
         name: m.name,
@@ -89,7 +105,7 @@ export class ModuleManager {
         installedVersion: row ? (row.version as string) : null,
         state: !row ? 'not_installed' : row.enabled ? 'enabled' : 'disabled',
         depends: m.depends ?? [],
-        dependents: registry.dependentsOf(m.name).map((d) => d.name),
+        dependents: this.#registry.dependentsOf(m.name).map((d) => d.name),
         label: m.label,
         description: m.description,
       }
@@ -97,7 +113,7 @@ export class ModuleManager {
   }
 
   async stateOf(name: string): Promise<ModuleStateName> {
-    registry.get(name)
+    this.#registry.get(name)
     const row = await db.from('modules').where('name', name).first()
     return !row ? 'not_installed' : row.enabled ? 'enabled' : 'disabled'
   }
@@ -108,7 +124,7 @@ export class ModuleManager {
    * Returns the names enabled by this call.
    */
   async enable(name: string, options: { withDependencies?: boolean } = {}): Promise<string[]> {
-    const chain = registry.withDependencies(name)
+    const chain = this.#registry.withDependencies(name)
     const states = new Map((await this.status()).map((s) => [s.name, s.state]))
     const missing = chain
       .filter((m) => m.name !== name && states.get(m.name) !== 'enabled')
@@ -168,11 +184,11 @@ export class ModuleManager {
 
   /** Disables a module; its data stays. Refuses while an enabled module depends on it. */
   async disable(name: string) {
-    const manifest = registry.get(name)
+    const manifest = this.#registry.get(name)
     const state = await this.stateOf(name)
     if (state !== 'enabled') throw new ModuleError(`Module "${name}" is not enabled`)
     const enabled = await this.#enabledInDb()
-    const blockers = registry
+    const blockers = this.#registry
       .dependentsOf(name)
       .map((d) => d.name)
       .filter((d) => enabled.has(d))
@@ -192,11 +208,11 @@ export class ModuleManager {
 
   /** What uninstalling would drop: the module's tables, from a dry run of its migrations. */
   async uninstallPlan(name: string): Promise<{ tables: string[]; queries: string[] }> {
-    registry.get(name)
+    this.#registry.get(name)
     const runner = new MigrationRunner(db, app, {
       direction: 'down',
       batch: 0,
-      connectionName: moduleConnectionName(name),
+      connectionName: this.#connection(name),
       dryRun: true,
     })
     await runner.run()
@@ -216,9 +232,9 @@ export class ModuleManager {
 
   /** Drops a module's tables and forgets it. Refuses while an installed module depends on it. */
   async uninstall(name: string) {
-    const manifest = registry.get(name)
+    const manifest = this.#registry.get(name)
     const statuses = await this.status()
-    const blockers = registry
+    const blockers = this.#registry
       .dependentsOf(name)
       .map((d) => d.name)
       .filter((d) => statuses.find((s) => s.name === d)?.state !== 'not_installed')
@@ -235,11 +251,11 @@ export class ModuleManager {
     const runner = new MigrationRunner(db, app, {
       direction: 'down',
       batch: 0,
-      connectionName: moduleConnectionName(name),
+      connectionName: this.#connection(name),
     })
     await runner.run()
     if (runner.error) throw runner.error
-    const schema = db.connection(moduleConnectionName(name)).schema
+    const schema = db.connection(this.#connection(name)).schema
     await schema.dropTableIfExists(moduleSchemaTable(name))
     await schema.dropTableIfExists(`${moduleSchemaTable(name)}_versions`)
     await db.transaction(async (trx) => {
@@ -253,7 +269,7 @@ export class ModuleManager {
   async migrate(name: string) {
     const runner = new MigrationRunner(db, app, {
       direction: 'up',
-      connectionName: moduleConnectionName(name),
+      connectionName: this.#connection(name),
     })
     await runner.run()
     if (runner.error) {
@@ -271,7 +287,7 @@ export class ModuleManager {
     const count = await db.from('modules').count('* as total')
     if (Number(count[0].total) === 0) {
       for (const name of defaults) {
-        if (!registry.has(name)) {
+        if (!this.#registry.has(name)) {
           throw new ModuleError(`MODULES names "${name}", which is not a module on disk`)
         }
         await this.enable(name, { withDependencies: true })
@@ -280,14 +296,36 @@ export class ModuleManager {
     }
     const rows = await db.from('modules').where('enabled', true).select('name', 'version')
     for (const row of rows) {
-      if (!registry.has(row.name)) continue
-      const manifest = registry.get(row.name)
+      if (!this.#registry.has(row.name)) continue
+      const manifest = this.#registry.get(row.name)
       const pending = await this.migrate(row.name)
       if (pending.length || manifest.version !== row.version) {
         await this.#enableOne(manifest, 'enabled')
       }
     }
     this.invalidate()
+  }
+
+  /**
+   * The Lucid connection that carries a module's migrations. config/database.ts
+   * declares one per folder of `modules/` when the process starts; a module
+   * outside them (discovered from another folder, or created since) gets one
+   * here, built the same way: the primary connection with the module's own
+   * migration folder, relative to the app root as recorded names are.
+   */
+  #connection(name: string): string {
+    const connectionName = moduleConnectionName(name)
+    if (!db.manager.has(connectionName)) {
+      const primary = db.manager.get(db.primaryConnectionName)!.config
+      const folder = relative(app.makePath(), `${this.#registry.folderOf(name)}/database/migrations`)
+      db.manager.add(connectionName, {
+        ...primary,
+        ...(primary.client === 'pg' ? { pool: { min: 0, max: 2 } } : {}),
+        seeders: undefined,
+        migrations: { naturalSort: true, paths: [folder], tableName: moduleSchemaTable(name) },
+      } as ConnectionConfig)
+    }
+    return connectionName
   }
 
   async #enabledInDb() {

@@ -13,6 +13,7 @@ import { ModuleError } from './errors.js'
 export class ModuleRegistry {
   #manifests: ModuleManifest[] = []
   #byName = new Map<string, ModuleManifest>()
+  #folders = new Map<string, string>()
   #loaded = false
 
   get loaded() {
@@ -21,7 +22,9 @@ export class ModuleRegistry {
 
   /** Reads and checks every `modules/<name>/module.ts`. */
   async discover(root = MODULES_ROOT, folders = moduleFolders()) {
+    if (!root.endsWith('/')) root = `${root}/`
     const manifests: ModuleManifest[] = []
+    const paths = new Map<string, string>()
     for (const folder of folders) {
       const file = existsSync(`${root}${folder}/module.ts`)
         ? `${root}${folder}/module.ts`
@@ -33,15 +36,28 @@ export class ModuleRegistry {
         throw new ModuleError(`Module "${folder}": cannot load module.ts: ${(error as Error).message}`)
       }
       manifests.push(validateManifest(exported, folder))
+      paths.set(folder, `${root}${folder}`)
     }
-    this.load(manifests)
+    this.load(manifests, paths)
   }
 
-  /** Replaces the known manifests (used by discovery and by tests). */
-  load(manifests: ModuleManifest[]) {
+  /**
+   * Replaces the known manifests (used by discovery and by tests). `folders`
+   * maps a module name to its folder when it is not `modules/<name>`.
+   */
+  load(manifests: ModuleManifest[], folders: ReadonlyMap<string, string> = new Map()) {
     this.#manifests = sortByDependencies(manifests)
     this.#byName = new Map(this.#manifests.map((m) => [m.name, m]))
+    this.#folders = new Map(
+      this.#manifests.map((m) => [m.name, folders.get(m.name) ?? `${MODULES_ROOT}${m.name}`])
+    )
     this.#loaded = true
+  }
+
+  /** The absolute path of a module's folder (no trailing slash). */
+  folderOf(name: string): string {
+    this.get(name)
+    return this.#folders.get(name)!
   }
 
   /** All manifests, dependencies first. */

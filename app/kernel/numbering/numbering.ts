@@ -4,8 +4,8 @@ import type { ModuleManifest, SequenceDeclaration } from '../modules/define_modu
 
 /**
  * Numbering series, per company. A number is taken inside the caller's
- * transaction with a single `UPDATE … SET last_value = last_value + 1 …
- * RETURNING`, which locks the counter row until that transaction ends: two
+ * transaction with a single `UPDATE … SET last_value = last_value + 1`,
+ * which locks the counter row until that transaction ends: two
  * concurrent callers get consecutive numbers, and a rolled-back caller gives
  * its number back (gapless). The unique index on the numbered table is the
  * second line of defence against duplicates.
@@ -77,11 +77,17 @@ export async function nextNumber(
     .onConflict(['sequence_id', 'period'])
     .ignore()
 
-  const rows = await trx
+  // The UPDATE takes the row lock (PostgreSQL) or the write lock (SQLite)
+  // until the transaction ends; the read that follows sees our own increment.
+  await trx
     .from('sequence_counters')
     .where({ sequence_id: sequence.id, period })
     .increment('last_value', 1)
-    .returning('last_value')
-  const value = Number(typeof rows[0] === 'object' ? (rows[0] as any).last_value : rows[0])
+  const counter = await trx
+    .from('sequence_counters')
+    .where({ sequence_id: sequence.id, period })
+    .select('last_value')
+    .firstOrFail()
+  const value = Number(counter.last_value)
   return { value, formatted: formatNumber(sequence.prefix, sequence.padding, value, at.year) }
 }

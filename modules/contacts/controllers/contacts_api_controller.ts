@@ -1,0 +1,51 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ContactService from '../services/contact_service.js'
+import {
+  createContactValidator,
+  updateContactValidator,
+  listContactsValidator,
+} from '../validators/contact.js'
+import { contactToJson, contactToCsvRow, CSV_HEADER } from '../transformers/contact_transformer.js'
+import { streamCsv } from '#kernel/export/csv'
+
+/** /api/v1/contacts: the same operations as the pages, as JSON. */
+export default class ContactsApiController {
+  async index({ request, access }: HttpContext) {
+    const filters = await request.validateUsing(listContactsValidator, { data: request.qs() })
+    const page = await new ContactService(access).list(filters)
+    return { data: page.data.map(contactToJson), meta: { nextCursor: page.nextCursor } }
+  }
+
+  async show({ params, access }: HttpContext) {
+    const contact = await new ContactService(access).find(Number(params.id))
+    return { data: contactToJson(contact) }
+  }
+
+  async store({ request, access, response }: HttpContext) {
+    const data = await request.validateUsing(createContactValidator)
+    const contact = await new ContactService(access).create(data)
+    return response.created({ data: contactToJson(contact) })
+  }
+
+  async update({ request, params, access }: HttpContext) {
+    const data = await request.validateUsing(updateContactValidator)
+    const contact = await new ContactService(access).update(Number(params.id), data)
+    return { data: contactToJson(contact) }
+  }
+
+  /** 204 when deleted; 200 `{ archived: true, references }` when other records point at it. */
+  async destroy({ params, access, response }: HttpContext) {
+    const result = await new ContactService(access).remove(Number(params.id))
+    if (!result.archived) return response.noContent()
+    return response.ok({ data: { archived: true, references: result.references } })
+  }
+
+  async export({ request, access, response }: HttpContext) {
+    const filters = await request.validateUsing(listContactsValidator, { data: request.qs() })
+    const service = new ContactService(access)
+    async function* rows() {
+      for await (const contact of service.exportRows(filters)) yield contactToCsvRow(contact)
+    }
+    streamCsv(response, 'contacts.csv', CSV_HEADER, rows())
+  }
+}

@@ -1,0 +1,122 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import ContactService from '../services/contact_service.js'
+import {
+  createContactValidator,
+  updateContactValidator,
+  listContactsValidator,
+} from '../validators/contact.js'
+import {
+  contactToJson,
+  contactRowToJson,
+  contactToCsvRow,
+  CSV_HEADER,
+} from '../transformers/contact_transformer.js'
+import { PERMISSIONS } from '../constants.js'
+import { streamCsv } from '#kernel/export/csv'
+
+/** The contacts pages. Thin: validate, call the service, render or redirect. */
+export default class ContactsController {
+  async #filters(request: HttpContext['request']) {
+    try {
+      return await listContactsValidator.validate(request.qs())
+    } catch {
+      // A hand-edited query string falls back to the default list, not an error page.
+      return {}
+    }
+  }
+
+  #abilities(ctx: HttpContext) {
+    return {
+      create: ctx.access.can(PERMISSIONS.create),
+      update: ctx.access.can(PERMISSIONS.update),
+      delete: ctx.access.can(PERMISSIONS.delete),
+      export: ctx.access.can(PERMISSIONS.export),
+    }
+  }
+
+  async #formOptions(ctx: HttpContext) {
+    const [members, teams] = await Promise.all([
+      db
+        .from('company_users')
+        .join('users', 'users.id', 'company_users.user_id')
+        .where('company_users.company_id', ctx.access.companyId)
+        .orderBy('users.full_name')
+        .select('users.id', 'users.full_name as name', 'users.email'),
+      db.from('teams').where('company_id', ctx.access.companyId).orderBy('name').select('id', 'name'),
+    ])
+    return {
+      members: members.map((m) => ({ id: m.id as number, name: (m.name ?? m.email) as string })),
+      teams: teams.map((t) => ({ id: t.id as number, name: t.name as string })),
+    }
+  }
+
+  async index(ctx: HttpContext) {
+    const filters = await this.#filters(ctx.request)
+    const page = await new ContactService(ctx.access).list(filters)
+    return ctx.inertia.render('contacts/index', {
+      contacts: page.data.map(contactRowToJson),
+      nextCursor: page.nextCursor,
+      filters: { ...filters, cursor: filters.cursor ?? null },
+      can: this.#abilities(ctx),
+    })
+  }
+
+  async create(ctx: HttpContext) {
+    return ctx.inertia.render('contacts/create', { options: await this.#formOptions(ctx) })
+  }
+
+  async store(ctx: HttpContext) {
+    const data = await ctx.request.validateUsing(createContactValidator)
+    const contact = await new ContactService(ctx.access).create(data)
+    ctx.session.flash('success', ctx.i18n.t('contacts.created', { code: contact.code }))
+    return ctx.response.redirect(`/contacts/${contact.id}`)
+  }
+
+  async show(ctx: HttpContext) {
+    const contact = await new ContactService(ctx.access).find(Number(ctx.params.id))
+    return ctx.inertia.render('contacts/show', {
+      contact: contactToJson(contact),
+      can: this.#abilities(ctx),
+    })
+  }
+
+  async edit(ctx: HttpContext) {
+    const contact = await new ContactService(ctx.access).find(Number(ctx.params.id), PERMISSIONS.update)
+    return ctx.inertia.render('contacts/edit', {
+      contact: contactToJson(contact),
+      options: await this.#formOptions(ctx),
+    })
+  }
+
+  async update(ctx: HttpContext) {
+    const data = await ctx.request.validateUsing(updateContactValidator)
+    const contact = await new ContactService(ctx.access).update(Number(ctx.params.id), data)
+    ctx.session.flash('success', ctx.i18n.t('contacts.updated'))
+    return ctx.response.redirect(`/contacts/${contact.id}`)
+  }
+
+  async destroy(ctx: HttpContext) {
+    const result = await new ContactService(ctx.access).remove(Number(ctx.params.id))
+    ctx.session.flash(
+      'success',
+      ctx.i18n.t(result.archived ? 'contacts.archived_instead' : 'contacts.deleted')
+    )
+    return ctx.response.redirect('/contacts')
+  }
+
+  async restore(ctx: HttpContext) {
+    const contact = await new ContactService(ctx.access).restore(Number(ctx.params.id))
+    ctx.session.flash('success', ctx.i18n.t('contacts.restored'))
+    return ctx.response.redirect(`/contacts/${contact.id}`)
+  }
+
+  async export(ctx: HttpContext) {
+    const filters = await this.#filters(ctx.request)
+    const service = new ContactService(ctx.access)
+    async function* rows() {
+      for await (const contact of service.exportRows(filters)) yield contactToCsvRow(contact)
+    }
+    streamCsv(ctx.response, 'contacts.csv', CSV_HEADER, rows())
+  }
+}

@@ -1,0 +1,274 @@
+import db from '@adonisjs/lucid/services/db'
+import { DateTime } from 'luxon'
+import { Exception } from '@adonisjs/core/exceptions'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
+import type { Access } from '#kernel/security/access'
+import { nextNumber } from '#kernel/numbering/numbering'
+import { keysetPage } from '#kernel/pagination/keyset'
+import { referencesTo } from '#kernel/modules/references'
+import { fieldError } from '#kernel/http/field_error'
+import Contact, { type Address } from '../models/contact.js'
+import ContactPerson from '../models/contact_person.js'
+import { normalize, escapeLike } from './search.js'
+import { CONTACT_MODEL, CONTACT_SEQUENCE, PERMISSIONS } from '../constants.js'
+
+export interface ContactInput {
+  kind?: 'company' | 'person'
+  name?: string
+  isCustomer?: boolean
+  isSupplier?: boolean
+  siren?: string | null
+  siret?: string | null
+  vatNumber?: string | null
+  email?: string | null
+  phone?: string | null
+  addresses?: Address[]
+  tags?: string[]
+  notes?: string | null
+  people?: {
+    firstName?: string | null
+    lastName: string
+    jobTitle?: string | null
+    email?: string | null
+    phone?: string | null
+  }[]
+  ownerId?: number | null
+  teamId?: number | null
+}
+
+export interface ContactFilters {
+  search?: string
+  sort?: 'name' | '-name' | 'code' | '-code' | 'createdAt' | '-createdAt'
+  limit?: number
+  cursor?: string
+  kind?: 'company' | 'person'
+  role?: 'customer' | 'supplier'
+  tag?: string
+  archived?: boolean
+}
+
+const SORT_COLUMNS = {
+  name: { column: 'sort_name', valueOf: (c: Contact) => c.sortName },
+  code: { column: 'code', valueOf: (c: Contact) => c.code },
+  // Ids grow with creation time: sorting by id is sorting by creation.
+  createdAt: { column: undefined, valueOf: undefined },
+} as const
+
+function notFound() {
+  return new Exception('Contact not found', { status: 404, code: 'E_NOT_FOUND' })
+}
+
+/**
+ * Every way to read, write and export contacts. Reads always go through
+ * `scoped()`: the company and the user's record scope are applied once, here.
+ */
+export default class ContactService {
+  constructor(private access: Access) {}
+
+  /** Contacts this user may see with `permission` (default: read). */
+  scoped(permission: string = PERMISSIONS.read, client?: TransactionClientContract) {
+    return this.access.scope(Contact.query(client ? { client } : undefined), permission)
+  }
+
+  /** Applies list filters and search to a scoped query. */
+  filtered(filters: ContactFilters, permission: string = PERMISSIONS.read) {
+    const query = this.scoped(permission)
+    if (filters.archived) query.whereNotNull('archived_at')
+    else query.whereNull('archived_at')
+    if (filters.kind) query.where('kind', filters.kind)
+    if (filters.role === 'customer') query.where('is_customer', true)
+    if (filters.role === 'supplier') query.where('is_supplier', true)
+    if (filters.tag) {
+      query.whereLike('tags', `%${escapeLike(JSON.stringify(filters.tag).slice(0, -1))}"%`)
+    }
+    const term = normalize(filters.search)
+    if (term) {
+      for (const word of term.split(' ').slice(0, 5)) {
+        query.whereRaw(`search_text LIKE ? ESCAPE '\\'`, [`%${escapeLike(word)}%`])
+      }
+    }
+    return query
+  }
+
+  async list(filters: ContactFilters) {
+    const sort = filters.sort ?? 'name'
+    const key = sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS
+    const { column, valueOf } = SORT_COLUMNS[key]
+    return keysetPage<Contact>(this.filtered(filters), {
+      column,
+      valueOf: valueOf as ((c: Contact) => string) | undefined,
+      direction: sort.startsWith('-') ? 'desc' : 'asc',
+      limit: filters.limit ?? 25,
+      cursor: filters.cursor,
+    })
+  }
+
+  /** One contact within the user's scope for `permission`, else 404 (never 403: no leak). */
+  async find(id: number, permission: string = PERMISSIONS.read) {
+    if (!Number.isInteger(id) || id < 1) throw notFound()
+    const contact = await this.scoped(permission).where('id', id).preload('people', (q) => q.orderBy('position')).first()
+    if (!contact) throw notFound()
+    return contact
+  }
+
+  /** Checks that an owner and a team named in input belong to the current company. */
+  async #checkOwnership(input: ContactInput, trx: TransactionClientContract) {
+    if (input.ownerId) {
+      const member = await trx
+        .from('company_users')
+        .where({ company_id: this.access.companyId, user_id: input.ownerId })
+        .first()
+      if (!member) throw fieldError('ownerId', 'Unknown user in this company', 'exists')
+    }
+    if (input.teamId) {
+      const team = await trx
+        .from('teams')
+        .where({ company_id: this.access.companyId, id: input.teamId })
+        .first()
+      if (!team) throw fieldError('teamId', 'Unknown team in this company', 'exists')
+    }
+  }
+
+  #checkIdentity(values: { siren?: string | null; siret?: string | null }) {
+    if (values.siren && values.siret && !values.siret.startsWith(values.siren)) {
+      throw fieldError('siret', 'The SIRET must start with the SIREN', 'siretMatchesSiren')
+    }
+  }
+
+  #derived(contact: Contact) {
+    contact.sortName = normalize(contact.name)
+    contact.searchText = normalize(
+      [
+        contact.name,
+        contact.code,
+        contact.email,
+        contact.phone,
+        contact.siren,
+        contact.siret,
+        contact.vatNumber,
+        ...(contact.addresses ?? []).map((a) => `${a.postalCode} ${a.city}`),
+        ...(contact.tags ?? []),
+      ]
+        .filter(Boolean)
+        .join(' ')
+    )
+  }
+
+  async #replacePeople(contact: Contact, people: ContactInput['people'], trx: TransactionClientContract) {
+    if (people === undefined) return
+    await ContactPerson.query({ client: trx }).where('contact_id', contact.id).delete()
+    if (people.length) {
+      await ContactPerson.createMany(
+        people.map((p, position) => ({
+          contactId: contact.id,
+          firstName: p.firstName ?? null,
+          lastName: p.lastName,
+          jobTitle: p.jobTitle ?? null,
+          email: p.email ?? null,
+          phone: p.phone ?? null,
+          position,
+        })),
+        { client: trx }
+      )
+    }
+  }
+
+  /** Creates a contact and its people, numbered from the company's series, in one transaction. */
+  async create(input: ContactInput & { kind: 'company' | 'person'; name: string }) {
+    this.#checkIdentity(input)
+    return db.transaction(async (trx) => {
+      await this.#checkOwnership(input, trx)
+      const { formatted } = await nextNumber(trx, this.access.companyId, CONTACT_SEQUENCE)
+      const contact = new Contact()
+      contact.useTransaction(trx)
+      contact.merge({
+        companyId: this.access.companyId,
+        code: formatted,
+        kind: input.kind,
+        name: input.name,
+        isCustomer: input.isCustomer ?? false,
+        isSupplier: input.isSupplier ?? false,
+        siren: input.siren ?? null,
+        siret: input.siret ?? null,
+        vatNumber: input.vatNumber ?? null,
+        email: input.email ?? null,
+        phone: input.phone ?? null,
+        addresses: input.addresses ?? [],
+        tags: [...new Set(input.tags ?? [])],
+        notes: input.notes ?? null,
+        ownerId: input.ownerId ?? this.access.userId,
+        teamId: input.teamId ?? null,
+      })
+      this.#derived(contact)
+      await contact.save()
+      await this.#replacePeople(contact, input.people ?? [], trx)
+      await contact.load('people', (q) => q.orderBy('position'))
+      return contact
+    })
+  }
+
+  async update(id: number, input: ContactInput) {
+    return db.transaction(async (trx) => {
+      const contact = await this.scoped(PERMISSIONS.update, trx).where('id', id).forUpdate().first()
+      if (!contact) throw notFound()
+      await this.#checkOwnership(input, trx)
+      const { people, tags, ...fields } = input
+      contact.merge(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)))
+      if (tags !== undefined) contact.tags = [...new Set(tags)]
+      this.#checkIdentity(contact)
+      this.#derived(contact)
+      await contact.save()
+      await this.#replacePeople(contact, people, trx)
+      await contact.load('people', (q) => q.orderBy('position'))
+      return contact
+    })
+  }
+
+  /**
+   * Deletes a contact, or archives it when another module's records point at
+   * it (the kernel's deletion hook), so nothing is orphaned.
+   */
+  async remove(id: number): Promise<{ archived: boolean; references: { module: string; count: number }[] }> {
+    return db.transaction(async (trx) => {
+      const contact = await this.scoped(PERMISSIONS.delete, trx).where('id', id).forUpdate().first()
+      if (!contact) throw notFound()
+      const references = await referencesTo(CONTACT_MODEL, contact.id, trx)
+      if (references.length) {
+        if (!contact.archivedAt) {
+          contact.archivedAt = DateTime.utc()
+          await contact.save()
+        }
+        return { archived: true, references }
+      }
+      await contact.delete()
+      return { archived: false, references }
+    })
+  }
+
+  /** Restores an archived contact. */
+  async restore(id: number) {
+    const contact = await this.find(id, PERMISSIONS.update)
+    contact.archivedAt = null
+    await contact.save()
+    return contact
+  }
+
+  /** Streams the filtered list in pages of 1 000 (constant memory), for CSV export. */
+  async *exportRows(filters: ContactFilters, permission: string = PERMISSIONS.export) {
+    let cursor: string | null = null
+    do {
+      const page: { data: Contact[]; nextCursor: string | null } = await keysetPage<Contact>(
+        this.filtered(filters, permission).preload('people', (q) => q.orderBy('position')),
+        {
+          column: 'sort_name',
+          valueOf: (c) => c.sortName,
+          direction: 'asc',
+          limit: 1000,
+          cursor,
+        }
+      )
+      yield* page.data
+      cursor = page.nextCursor
+    } while (cursor)
+  }
+}
