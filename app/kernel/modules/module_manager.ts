@@ -157,7 +157,8 @@ export class ModuleManager {
     }
 
     await db.transaction(async (trx) => {
-      await grantDefaultPermissions(manifest, trx)
+      // Default grants on first install only: an admin's later changes stand.
+      if (!row) await grantDefaultPermissions(manifest, trx)
       const companies = await trx.from('companies').select('id')
       for (const company of companies) {
         await ensureSequences(manifest, company.id, trx)
@@ -230,9 +231,9 @@ export class ModuleManager {
     return { tables, queries }
   }
 
-  /** Drops a module's tables and forgets it. Refuses while an installed module depends on it. */
-  async uninstall(name: string) {
-    const manifest = this.#registry.get(name)
+  /** Refuses, as uninstall() would, while an installed module depends on `name`. */
+  async checkUninstall(name: string) {
+    this.#registry.get(name)
     const statuses = await this.status()
     const blockers = this.#registry
       .dependentsOf(name)
@@ -247,6 +248,12 @@ export class ModuleManager {
         } first)`
       )
     }
+  }
+
+  /** Drops a module's tables and forgets it. Refuses while an installed module depends on it. */
+  async uninstall(name: string) {
+    const manifest = this.#registry.get(name)
+    await this.checkUninstall(name)
     if (manifest.uninstall) await manifest.uninstall({ app, client: db.connection() })
     const runner = new MigrationRunner(db, app, {
       direction: 'down',
@@ -317,7 +324,10 @@ export class ModuleManager {
     const connectionName = moduleConnectionName(name)
     if (!db.manager.has(connectionName)) {
       const primary = db.manager.get(db.primaryConnectionName)!.config
-      const folder = relative(app.makePath(), `${this.#registry.folderOf(name)}/database/migrations`)
+      const folder = relative(
+        app.makePath(),
+        `${this.#registry.folderOf(name)}/database/migrations`
+      )
       db.manager.add(connectionName, {
         ...primary,
         ...(primary.client === 'pg' ? { pool: { min: 0, max: 2 } } : {}),

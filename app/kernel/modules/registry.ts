@@ -4,6 +4,7 @@ import type { ModuleManifest, PermissionDeclaration, MenuEntry } from './define_
 import { validateManifest, sortByDependencies } from './manifest.js'
 import { MODULES_ROOT, moduleFolders } from './paths.js'
 import { ModuleError } from './errors.js'
+import { KERNEL_PERMISSIONS } from '../security/kernel_permissions.js'
 
 /**
  * Every module on disk, validated and sorted by dependencies. Filled once at
@@ -33,7 +34,9 @@ export class ModuleRegistry {
       try {
         exported = (await import(pathToFileURL(file).href)).default
       } catch (error) {
-        throw new ModuleError(`Module "${folder}": cannot load module.ts: ${(error as Error).message}`)
+        throw new ModuleError(
+          `Module "${folder}": cannot load module.ts: ${(error as Error).message}`
+        )
       }
       manifests.push(validateManifest(exported, folder))
       paths.set(folder, `${root}${folder}`)
@@ -95,10 +98,14 @@ export class ModuleRegistry {
     return this.#manifests.filter((m) => wanted.has(m.name))
   }
 
+  /** Every permission: the kernel's own, then each module's. */
   permissions(): (PermissionDeclaration & { module: string })[] {
-    return this.#manifests.flatMap((m) =>
-      (m.permissions ?? []).map((p) => ({ ...p, module: m.name }))
-    )
+    return [
+      ...KERNEL_PERMISSIONS.map((p) => ({ ...p, module: 'kernel' })),
+      ...this.#manifests.flatMap((m) =>
+        (m.permissions ?? []).map((p) => ({ ...p, module: m.name }))
+      ),
+    ]
   }
 
   menu(): (MenuEntry & { module: string })[] {
