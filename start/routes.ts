@@ -4,6 +4,7 @@ import { webStack, webAuthStack, apiStack, can } from '#start/stacks'
 import registry from '#kernel/modules/registry'
 import { apiDoc } from '#kernel/api/docs'
 import { companyValidator } from '#validators/preferences'
+import { updateCompanyValidator } from '#validators/company'
 
 const SessionController = () => import('#controllers/session_controller')
 const SetupController = () => import('#controllers/setup_controller')
@@ -12,6 +13,7 @@ const PreferencesController = () => import('#controllers/preferences_controller'
 const HealthController = () => import('#controllers/health_controller')
 const OpenApiController = () => import('#controllers/openapi_controller')
 const MeController = () => import('#controllers/me_controller')
+const CompanyController = () => import('#controllers/company_controller')
 
 /* Health: no session, no cookies. */
 router.get('/health/live', [HealthController, 'live']).use(can('public')).as('health.live')
@@ -38,8 +40,27 @@ router
     router.get('/', [DashboardController, 'index']).as('home')
     router.post('/logout', [SessionController, 'destroy']).as('session.destroy')
     router.post('/company', [PreferencesController, 'company']).as('preferences.company')
+    router.get('/company/logo', [CompanyController, 'logo']).as('company.logo')
   })
   .use([...webAuthStack(), can('authenticated')])
+
+/* The current company's profile */
+router
+  .group(() => {
+    router
+      .get('/settings/company', [CompanyController, 'show'])
+      .use(can('kernel.company.read'))
+      .as('company.show')
+    router
+      .put('/settings/company', [CompanyController, 'update'])
+      .use(can('kernel.company.manage'))
+      .as('company.update')
+    router
+      .post('/settings/company/logo', [CompanyController, 'uploadLogo'])
+      .use(can('kernel.company.manage'))
+      .as('company.logo.upload')
+  })
+  .use(webAuthStack())
 
 /* API */
 apiDoc(
@@ -99,6 +120,25 @@ apiDoc(
     summary: 'Switches the company requests work in when they send no X-Company-Id',
     body: companyValidator,
     responses: { 200: 'Switched', 403: 'Not a member of this company' },
+  }
+)
+
+apiDoc(
+  router
+    .get('/api/v1/company', [CompanyController, 'apiShow'])
+    .use([...apiStack(), can('kernel.company.read')])
+    .as('api.company.show'),
+  { summary: "The current company's legal identity, address and settings" }
+)
+apiDoc(
+  router
+    .patch('/api/v1/company', [CompanyController, 'apiUpdate'])
+    .use([...apiStack(), can('kernel.company.manage')])
+    .as('api.company.update'),
+  {
+    summary: "Updates the current company's profile",
+    body: updateCompanyValidator,
+    responses: { 200: 'The updated company' },
   }
 )
 

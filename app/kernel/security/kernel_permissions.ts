@@ -1,0 +1,23 @@
+import type { PermissionDeclaration } from '../modules/define_module.js'
+
+/**
+ * Permissions the kernel itself checks (its admin pages and API). They are
+ * listed with the modules' permissions, under the pseudo-module "kernel".
+ */
+export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
+  {
+    key: 'kernel.company.read',
+    label: { fr: "Voir la fiche de l'entreprise", en: 'View the company profile' },
+    defaults: ['manager', 'staff'],
+  },
+  {
+    key: 'kernel.company.manage',
+    label: { fr: "Modifier la fiche de l'entreprise", en: 'Edit the company profile' },
+    defaults: [],
+  },
+  {
+    key: 'kernel.modules.manage',
+    label: { fr: 'Activer et désactiver les modules', en: 'Enable and disable modules' },
+    defaults: [],
+  },
+]
