@@ -1,0 +1,60 @@
+import db from '@adonisjs/lucid/services/db'
+import User from '#models/user'
+import Company from '#models/company'
+import { createCompany, addMember } from '#services/companies'
+
+let counter = 0
+function unique() {
+  counter += 1
+  return `${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`
+}
+
+export const TEST_PASSWORD = 'correct-horse-battery'
+
+/**
+ * A fresh company with one user of the given role. Records made in it are
+ * invisible to every other test's company.
+ */
+export async function companyWithUser(role = 'admin', options: { companyName?: string } = {}) {
+  return db.transaction(async (trx) => {
+    const company = await createCompany(trx, { name: options.companyName ?? `Test ${unique()}` })
+    const user = await User.create(
+      {
+        email: `${role}-${unique()}@test.charpente.fr`,
+        fullName: `${role} user`,
+        password: TEST_PASSWORD,
+        isActive: true,
+        locale: 'fr',
+        currentCompanyId: company.id,
+      },
+      { client: trx }
+    )
+    await addMember(trx, company.id, user.id, role)
+    return { company: company as Company, user: user as User }
+  })
+}
+
+/** Adds another member with a role to an existing company. */
+export async function memberOf(companyId: number, role: string) {
+  return db.transaction(async (trx) => {
+    const user = await User.create(
+      {
+        email: `${role}-${unique()}@test.charpente.fr`,
+        fullName: `${role} user`,
+        password: TEST_PASSWORD,
+        isActive: true,
+        locale: 'fr',
+        currentCompanyId: companyId,
+      },
+      { client: trx }
+    )
+    await addMember(trx, companyId, user.id, role)
+    return user
+  })
+}
+
+/** A personal access token (Bearer value) for a user. */
+export async function tokenFor(user: User) {
+  const token = await User.accessTokens.create(user, ['*'], { name: 'test' })
+  return token.value!.release()
+}
