@@ -14,3 +14,15 @@ const inertiaConfig = defineConfig({
 })
 
 export default inertiaConfig
+
+/*
+ * Inertia types `inertia.render()` against a map of known pages, which its
+ * page indexer generates for React and Vue only. Svelte pages are open: any
+ * name, any JSON props. tests/unit/pages.spec.ts checks that every page a
+ * controller renders exists on disk, which is what the map would catch.
+ */
+declare module '@adonisjs/inertia/types' {
+  export interface InertiaPages {
+    [page: string]: Record<string, any>
+  }
+}
