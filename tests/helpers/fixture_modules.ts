@@ -1,0 +1,93 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import { ModuleRegistry } from '#kernel/modules/registry'
+import { ModuleManager } from '#kernel/modules/module_manager'
+import { moduleConnectionName } from '#kernel/modules/paths'
+
+export interface FixtureModule {
+  name: string
+  depends?: string[]
+  /** Tables its one migration creates */
+  tables?: string[]
+  /** Permissions it declares, granted to staff by default */
+  permissions?: string[]
+}
+
+/**
+ * Small modules written to a folder of their own under tmp/ (inside the
+ * project, so their imports resolve), discovered by a registry of their own
+ * and driven by a ModuleManager of their own: they share the test database
+ * but never appear in the app's registry, routes or menus.
+ */
+export async function createFixtureModules(label: string, modules: FixtureModule[]) {
+  const root = app.makePath('tmp', `fixture-modules-${label}-${process.pid}`)
+  rmSync(root, { recursive: true, force: true })
+  for (const m of modules) {
+    const folder = join(root, m.name)
+    mkdirSync(join(folder, 'database/migrations'), { recursive: true })
+    const manifest = {
+      name: m.name,
+      version: '1.0.0',
+      label: { fr: m.name, en: m.name },
+      description: { fr: `Module ${m.name}`, en: `${m.name} module` },
+      depends: m.depends ?? [],
+      permissions: (m.permissions ?? []).map((key) => ({
+        key,
+        label: { fr: key, en: key },
+        defaults: ['staff'],
+      })),
+    }
+    writeFileSync(
+      join(folder, 'module.ts'),
+      `export default ${JSON.stringify(manifest, null, 2)}\n`
+    )
+    if (m.tables?.length) {
+      const create = m.tables
+        .map((t) => `    this.schema.createTable('${t}', (table) => table.increments('id'))`)
+        .join('\n')
+      const drop = [...m.tables]
+        .reverse()
+        .map((t) => `    this.schema.dropTable('${t}')`)
+        .join('\n')
+      writeFileSync(
+        join(folder, `database/migrations/1000_create_${m.name}_tables.ts`),
+        `import { BaseSchema } from '@adonisjs/lucid/schema'
+
+export default class extends BaseSchema {
+  async up() {
+${create}
+  }
+
+  async down() {
+${drop}
+  }
+}
+`
+      )
+    }
+  }
+  const registry = new ModuleRegistry()
+  await registry.discover(
+    root,
+    modules.map((m) => m.name)
+  )
+  const manager = new ModuleManager(registry)
+
+  /** Uninstalls whatever is installed (dependents first), closes their connections, removes the files. */
+  async function cleanup() {
+    for (const manifest of [...registry.all()].reverse()) {
+      if ((await manager.stateOf(manifest.name)) !== 'not_installed') {
+        await manager.uninstall(manifest.name)
+      }
+    }
+    for (const manifest of registry.all()) {
+      const connection = moduleConnectionName(manifest.name)
+      if (db.manager.has(connection)) await db.manager.close(connection, true)
+    }
+    rmSync(root, { recursive: true, force: true })
+  }
+
+  return { root, registry, manager, cleanup }
+}

@@ -1,0 +1,117 @@
+import { test } from '@japa/runner'
+import { ModuleRegistry } from '#kernel/modules/registry'
+import { validateManifest } from '#kernel/modules/manifest'
+import { ModuleError } from '#kernel/modules/errors'
+import type { ModuleManifest } from '#kernel/modules/define_module'
+
+function manifest(name: string, extra: Partial<ModuleManifest> = {}): ModuleManifest {
+  return {
+    name,
+    version: '1.0.0',
+    label: { fr: name, en: name },
+    description: { fr: `Module ${name}`, en: `${name} module` },
+    ...extra,
+  }
+}
+
+/** The one-line message of the ModuleError `action` throws. */
+function refusal(assert: any, action: () => unknown): string {
+  try {
+    action()
+  } catch (error) {
+    assert.instanceOf(error, ModuleError)
+    const message = (error as ModuleError).message
+    assert.notInclude(message, '\n', 'a refusal is one line')
+    return message
+  }
+  assert.fail('expected a ModuleError')
+  return ''
+}
+
+test.group('Module manifests and dependency order', () => {
+  test('a missing dependency names both modules', ({ assert }) => {
+    const message = refusal(assert, () =>
+      new ModuleRegistry().load([manifest('invoicing', { depends: ['contacts'] })])
+    )
+    assert.equal(
+      message,
+      'Module "invoicing" depends on "contacts", which is not installed (no modules/contacts/module.ts)'
+    )
+  })
+
+  test('a dependency cycle is named, module by module', ({ assert }) => {
+    const message = refusal(assert, () =>
+      new ModuleRegistry().load([
+        manifest('alpha', { depends: ['gamma'] }),
+        manifest('beta', { depends: ['alpha'] }),
+        manifest('gamma', { depends: ['beta'] }),
+      ])
+    )
+    assert.equal(message, 'Module dependency cycle: alpha -> gamma -> beta -> alpha')
+  })
+
+  test('a duplicate module name is refused', ({ assert }) => {
+    const message = refusal(assert, () =>
+      new ModuleRegistry().load([manifest('stock'), manifest('stock')])
+    )
+    assert.equal(message, 'Module "stock" is declared twice')
+  })
+
+  test('an invalid manifest names the module and the field', ({ assert }) => {
+    assert.equal(
+      refusal(assert, () => validateManifest(manifest('stock', { version: 'one' }), 'stock')),
+      'Module "stock": invalid manifest: "version" must be a semantic version such as 1.0.0'
+    )
+    assert.equal(
+      refusal(assert, () =>
+        validateManifest(
+          manifest('stock', {
+            permissions: [{ key: 'stock.item.read', label: { fr: 'Voir', en: 'View' } }],
+            menu: [
+              {
+                key: 'stock',
+                label: { fr: 'Stock', en: 'Stock' },
+                href: 'stock',
+                permission: 'stock.item.read',
+              },
+            ],
+          }),
+          'stock'
+        )
+      ),
+      'Module "stock": invalid manifest: "menu[0].href" must be a path starting with /'
+    )
+    assert.equal(
+      refusal(assert, () =>
+        validateManifest(
+          manifest('stock', {
+            permissions: [{ key: 'contacts.item.read', label: { fr: 'Voir', en: 'View' } }],
+          }),
+          'stock'
+        )
+      ),
+      'Module "stock": invalid manifest: "permissions[0].key" must start with the module name "stock."'
+    )
+    assert.equal(
+      refusal(assert, () => validateManifest(manifest('stock'), 'inventory')),
+      'Module "inventory": invalid manifest: "name" is "stock" but the module folder is "inventory": they must match'
+    )
+  })
+
+  test('a valid set loads with dependencies first', ({ assert }) => {
+    const registry = new ModuleRegistry()
+    registry.load([
+      manifest('invoicing', { depends: ['contacts', 'stock'] }),
+      manifest('stock', { depends: ['contacts'] }),
+      manifest('contacts'),
+    ])
+    assert.deepEqual(
+      registry.all().map((m) => m.name),
+      ['contacts', 'stock', 'invoicing']
+    )
+    assert.deepEqual(
+      registry.withDependencies('invoicing').map((m) => m.name),
+      ['contacts', 'stock', 'invoicing']
+    )
+  })
+})
