@@ -14,7 +14,9 @@ export default class PreferencesController {
     const { companyId } = await request.validateUsing(companyValidator)
     const user = auth.getUserOrFail() as any
     const access = await resolveAccess(user.id, companyId)
-    if (!access) return response.forbidden({ errors: [{ message: 'Not a member of this company' }] })
+    if (!access) {
+      return response.forbidden({ errors: [{ message: 'Not a member of this company' }] })
+    }
     session.put('companyId', companyId)
     user.currentCompanyId = companyId
     await user.save()

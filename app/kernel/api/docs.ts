@@ -12,8 +12,10 @@ export type SchemaSource = { toJSONSchema(): unknown } | JsonSchema
 
 export interface ApiResponseDoc {
   description: string
-  /** The JSON body; omit for an empty response (e.g. 204) */
+  /** The body's schema; omit for an empty response (e.g. 204) */
   schema?: SchemaSource
+  /** The body's media type when it is not JSON (e.g. `text/csv`) */
+  contentType?: string
 }
 
 /** The documentation of one API route, declared next to the route with `apiDoc()`. */

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs'
 import app from '@adonisjs/core/services/app'
 import registry from '#kernel/modules/registry'
 import { routeTable, type RouteEntry } from './route_table.js'
-import { docOf, toSchema, type ApiDoc, type JsonSchema } from './docs.js'
+import { docOf, toSchema, type ApiDoc, type ApiResponseDoc, type JsonSchema } from './docs.js'
 
 /** Every route under this prefix is part of the API and of its document. */
 export const API_PREFIX = '/api/v1'
@@ -88,6 +89,15 @@ const components = {
   },
 }
 
+/** The app's version from package.json (AdonisJS v7 no longer fills `app.version`). */
+function appVersion(): string {
+  try {
+    return JSON.parse(readFileSync(app.makePath('package.json'), 'utf8')).version ?? '0.0.0'
+  } catch {
+    return '0.0.0'
+  }
+}
+
 /** `/contacts/:id/people/:personId?` → `/contacts/{id}/people/{personId}` */
 export function openApiPath(pattern: string) {
   return pattern.replace(/:([A-Za-z0-9_]+)\??/g, '{$1}').replace(/\*/g, '{wildcard}')
@@ -97,9 +107,13 @@ function pathParameters(entry: RouteEntry, doc: ApiDoc | undefined) {
   const names = [...openApiPath(entry.pattern).matchAll(/\{([^}]+)\}/g)].map((m) => m[1])
   return names.map((name) => {
     const match: RegExp | undefined = entry.route.matchers[name]?.match
-    let schema: JsonSchema = { type: 'string' }
-    if (match && /^\^(\[0-9\]|\\d)\+\$$/.test(match.source)) schema = { type: 'integer', minimum: 0 }
-    else if (match) schema = { type: 'string', pattern: match.source }
+    // router.matchers.number() (`^[0-9]+$`) is an integer; any other matcher a pattern.
+    const numeric = match && /^\^(\[0-9\]|\\d)\+\$$/.test(match.source)
+    const schema: JsonSchema = numeric
+      ? { type: 'integer', minimum: 0 }
+      : match
+        ? { type: 'string', pattern: match.source }
+        : { type: 'string' }
     return {
       name,
       in: 'path',
@@ -147,14 +161,20 @@ function operation(entry: RouteEntry, method: string, usedIds: Set<string>) {
 
   const responses: Record<string, unknown> = {}
   for (const [status, declared] of Object.entries(doc?.responses ?? {})) {
-    const { description, schema } = typeof declared === 'string' ? { description: declared } : declared
+    const { description, schema, contentType } =
+      typeof declared === 'string' ? ({ description: declared } as ApiResponseDoc) : declared
     // A refusal declared by its description alone has the API's error shape.
     const body = schema
       ? toSchema(schema)
-      : Number(status) >= 400
-        ? { $ref: `#/components/schemas/${status === '422' ? 'ValidationError' : 'Error'}` }
-        : undefined
-    responses[status] = { description, ...(body ? { content: json(body) } : {}) }
+      : contentType
+        ? { type: 'string' }
+        : Number(status) >= 400
+          ? { $ref: `#/components/schemas/${status === '422' ? 'ValidationError' : 'Error'}` }
+          : undefined
+    responses[status] = {
+      description,
+      ...(body ? { content: { [contentType ?? 'application/json']: { schema: body } } } : {}),
+    }
   }
   if (!Object.keys(responses).some((status) => status.startsWith('2'))) {
     responses['200'] = { description: 'OK', content: json({}) }
@@ -178,12 +198,12 @@ function operation(entry: RouteEntry, method: string, usedIds: Set<string>) {
   ]
 
   return {
-    operationId: operationId(entry, method, usedIds),
-    summary: doc?.summary ?? entry.name ?? `${method} ${entry.pattern}`,
+    'operationId': operationId(entry, method, usedIds),
+    'summary': doc?.summary ?? entry.name ?? `${method} ${entry.pattern}`,
     ...(doc?.description ? { description: doc.description } : {}),
-    tags: [entry.module ?? KERNEL_TAG],
+    'tags': [entry.module ?? KERNEL_TAG],
     'x-permission': permission,
-    security: isPublic ? [] : [{ bearer: [] }],
+    'security': isPublic ? [] : [{ bearer: [] }],
     ...(parameters.length ? { parameters } : {}),
     ...(doc?.body && takesBody
       ? { requestBody: { required: true, content: json(toSchema(doc.body)) } }
@@ -220,7 +240,7 @@ export function buildOpenApi() {
     openapi: '3.1.0',
     info: {
       title: 'Charpente API',
-      version: app.version?.toString() ?? '0.0.0',
+      version: appVersion(),
       description:
         'The JSON API: everything a user does in the pages, with a personal access token and the same permissions and record scopes. Each operation names the permission it needs in `x-permission` (`public`, `authenticated`, or a permission key).',
     },
@@ -229,7 +249,7 @@ export function buildOpenApi() {
       ...registry
         .all()
         .filter((m) => moduleTags.has(m.name))
-        .map((m) => ({ name: m.name, description: m.label.en, 'x-module-version': m.version })),
+        .map((m) => ({ 'name': m.name, 'description': m.label.en, 'x-module-version': m.version })),
     ],
     paths,
     components,
