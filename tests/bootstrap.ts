@@ -9,6 +9,7 @@ import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
 import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { inertiaApiClient } from '@adonisjs/inertia/plugins/api_client'
 import { resetDatabase } from '#tests/helpers/database'
+import { browserPlugin } from '#tests/helpers/browser'
 
 export const plugins: Config['plugins'] = [
   assert(),
@@ -18,6 +19,7 @@ export const plugins: Config['plugins'] = [
   shieldApiClient(),
   authApiClient(app),
   inertiaApiClient(app),
+  browserPlugin(),
 ]
 
 /**

@@ -1,0 +1,32 @@
+import { test } from '@japa/runner'
+import { companyWithUser, TEST_PASSWORD } from '#tests/helpers/fixtures'
+
+test.group('Login page in a browser', () => {
+  test('a wrong password shows the error under the e-mail field', async ({ visit, assert }) => {
+    const { user } = await companyWithUser('staff')
+    const page = await visit('/login')
+
+    await page.getByLabel('Adresse e-mail').fill(user.email)
+    await page.getByLabel('Mot de passe').fill(`${TEST_PASSWORD}-wrong`)
+    await page.getByRole('button', { name: 'Se connecter' }).click()
+
+    await page.assertVisible(page.getByText('Adresse e-mail ou mot de passe incorrect'))
+    assert.equal(await page.getByLabel('Adresse e-mail').getAttribute('aria-invalid'), 'true')
+    await page.assertPath('/login')
+    // The password is not kept; the e-mail is.
+    await page.assertInputValue(page.getByLabel('Mot de passe'), '')
+    await page.assertInputValue(page.getByLabel('Adresse e-mail'), user.email)
+  })
+
+  test('the right password opens the dashboard', async ({ visit }) => {
+    const { user } = await companyWithUser('staff')
+    const page = await visit('/login')
+
+    await page.getByLabel('Adresse e-mail').fill(user.email)
+    await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
+    await page.getByRole('button', { name: 'Se connecter' }).click()
+
+    await page.assertPath('/')
+    await page.assertVisible(page.getByRole('heading', { name: 'Tableau de bord' }))
+  })
+})
