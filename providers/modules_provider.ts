@@ -20,4 +20,21 @@ export default class ModulesProvider {
       }
     }
   }
+
+  /** With Redis configured, enabling or disabling reaches every instance at once. */
+  async ready() {
+    const { redisEnabled } = await import('#config/redis')
+    if (!redisEnabled) return
+    const { default: redis } = await import('@adonisjs/redis/services/main')
+    const { default: moduleManager } = await import('#kernel/modules/module_manager')
+    moduleManager.announceChangesWith(() => {
+      redis.publish(MODULES_CHANNEL, String(process.pid)).catch(() => {})
+    })
+    // Only long-running processes listen; a command exits when done.
+    if (this.app.getEnvironment() === 'web') {
+      redis.subscribe(MODULES_CHANNEL, () => moduleManager.forget())
+    }
+  }
 }
+
+const MODULES_CHANNEL = 'modules:changed'

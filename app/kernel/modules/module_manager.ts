@@ -90,8 +90,25 @@ export class ModuleManager {
     return this.#refreshing
   }
 
+  /** Forgets this process's copy and tells the other processes (see `announceChangesWith`). */
   invalidate() {
     this.#loadedAt = 0
+    this.#announce?.()
+  }
+
+  /** Forgets this process's copy: another process announced a change. */
+  forget() {
+    this.#loadedAt = 0
+  }
+
+  #announce: (() => void) | null = null
+
+  /**
+   * With Redis, a change is announced on a channel every app instance listens
+   * to, so it applies at once rather than within MODULE_STATE_TTL_MS.
+   */
+  announceChangesWith(announce: () => void) {
+    this.#announce = announce
   }
 
   async status(): Promise<ModuleStatus[]> {
