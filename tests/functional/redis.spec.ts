@@ -16,7 +16,7 @@ test.group('Redis, when configured', () => {
   test('readiness checks Redis', async ({ client, assert }) => {
     // Only the Redis check: disk and heap checks depend on the machine.
     const response = await client.get('/health/ready')
-    const checks = response.body().checks as { name: string; status: string }[]
+    const checks = response.body().checks as { name: string; status: string; message: string }[]
     const redisCheck = checks.find((check) => /redis/i.test(check.name))
     assert.exists(redisCheck, checks.map((check) => check.name).join(', '))
     assert.equal(redisCheck!.status, 'ok', redisCheck!.message)
