@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
 import registry from '#kernel/modules/registry'
 import { createCompany, addMember } from '#services/companies'
+import { dbNow } from '#kernel/db/timestamp'
 
 /** The demo admin's login, printed at first run. Development only. */
 export const DEMO_LOGIN = { email: 'admin@demo.charpente.fr', password: 'charpente-demo' }
@@ -37,7 +38,7 @@ export async function seedDemo() {
     await addMember(trx, company.id, admin.id, 'admin')
     const [team] = await trx
       .table('teams')
-      .insert({ company_id: company.id, name: 'Équipe couverture', created_at: new Date(), updated_at: new Date() })
+      .insert({ company_id: company.id, name: 'Équipe couverture', created_at: dbNow(trx), updated_at: dbNow(trx) })
       .returning('id')
     const teamId = typeof team === 'object' ? team.id : team
     for (const [email, name, role] of [

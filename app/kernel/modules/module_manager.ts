@@ -9,6 +9,7 @@ import type { ModuleManifest } from './define_module.js'
 import type { ConnectionConfig } from '@adonisjs/lucid/types/database'
 import { grantDefaultPermissions, revokeModulePermissions } from '#kernel/security/roles'
 import { ensureSequences } from '#kernel/numbering/numbering'
+import { dbNow } from '#kernel/db/timestamp'
 
 export type ModuleStateName = 'enabled' | 'disabled' | 'not_installed'
 
@@ -181,7 +182,7 @@ export class ModuleManager {
         await ensureSequences(manifest, company.id, trx)
         if (manifest.seed) await manifest.seed({ app, client: trx, companyId: company.id })
       }
-      const now = new Date()
+      const now = dbNow(trx)
       if (row) {
         await trx
           .from('modules')
@@ -219,7 +220,7 @@ export class ModuleManager {
         } first)`
       )
     }
-    await db.from('modules').where('name', name).update({ enabled: false, updated_at: new Date() })
+    await db.from('modules').where('name', name).update({ enabled: false, updated_at: dbNow() })
     if (manifest.disable) await manifest.disable({ app, client: db.connection() })
     this.invalidate()
   }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { ModuleManifest, SequenceDeclaration } from '../modules/define_module.js'
+import { dbNow } from '#kernel/db/timestamp'
 
 /**
  * Numbering series, per company. A number is taken inside the caller's
@@ -21,7 +22,7 @@ export async function ensureSequence(
     .where({ company_id: companyId, key: declaration.key })
     .first()
   if (existing) return existing.id as number
-  const now = new Date()
+  const now = dbNow(client)
   const [row] = await client
     .table('sequences')
     .insert({

@@ -2,6 +2,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import db from '@adonisjs/lucid/services/db'
 import { BUILTIN_ROLES, type ModuleManifest, type Label } from '../modules/define_module.js'
 import { KERNEL_PERMISSIONS } from './kernel_permissions.js'
+import { dbNow } from '#kernel/db/timestamp'
 
 export const BUILTIN_ROLE_LABELS: Record<(typeof BUILTIN_ROLES)[number], Label> = {
   admin: { fr: 'Administrateur', en: 'Administrator' },
@@ -26,7 +27,7 @@ async function createMissingRoles(client: QueryClientContract): Promise<string[]
   const existing = new Set(
     (await client.from('roles').select('key')).map((row) => row.key as string)
   )
-  const now = new Date()
+  const now = dbNow(client)
   const created: string[] = []
   for (const key of BUILTIN_ROLES) {
     if (existing.has(key)) continue

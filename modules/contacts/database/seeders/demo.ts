@@ -1,6 +1,7 @@
 import type { ModuleContext } from '#kernel/modules/define_module'
 import { nextNumber } from '#kernel/numbering/numbering'
 import { normalize } from '../../services/search.js'
+import { dbNow } from '#kernel/db/timestamp'
 
 const DEMO = [
   { kind: 'company', name: 'Mairie de Saint-Malo', customer: true, city: 'Saint-Malo', postalCode: '35400', tags: ['collectivité'] },
@@ -16,7 +17,7 @@ const DEMO = [
 /** A few customers and suppliers of a roofing firm in Brittany. */
 export default async function seedDemoContacts(ctx: ModuleContext & { companyId: number; userId: number }) {
   const trx = ctx.client as any
-  const now = new Date()
+  const now = dbNow(trx)
   for (const demo of DEMO) {
     const { formatted } = await nextNumber(trx, ctx.companyId, 'contacts.contact')
     const addresses = [{ type: 'billing', line1: '1 place de la Mairie', line2: null, postalCode: demo.postalCode, city: demo.city, country: 'FR' }]
