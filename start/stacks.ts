@@ -20,9 +20,10 @@ export function webAuthStack() {
 export function apiStack() {
   return [
     middleware.json(),
-    middleware.locale(),
     middleware.initializeAuth(),
     middleware.auth({ guards: ['api'] }),
+    // After auth: the API answers in the token owner's language.
+    middleware.locale(),
     middleware.company(),
   ]
 }

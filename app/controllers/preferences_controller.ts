@@ -3,9 +3,15 @@ import { resolveAccess } from '#kernel/security/access'
 import { localeValidator, companyValidator } from '#validators/preferences'
 
 export default class PreferencesController {
-  async locale({ request, session, response }: HttpContext) {
+  /** The language switch: kept in the session, and on the account when signed in. */
+  async locale({ request, session, response, auth }: HttpContext) {
     const { locale } = await request.validateUsing(localeValidator)
     session.put('locale', locale)
+    const user = auth.user as { locale: string; save(): Promise<unknown> } | undefined
+    if (user && user.locale !== locale) {
+      user.locale = locale
+      await user.save()
+    }
     return response.redirect().back()
   }
 

@@ -6,12 +6,19 @@ import registry from '#kernel/modules/registry'
 import moduleManager from '#kernel/modules/module_manager'
 import { companiesOf } from '#kernel/security/access'
 
-/** Picks the interface language: the session's choice, else the browser's, else French. */
+/**
+ * The interface language: the one chosen with the switch (session), else the
+ * signed-in user's, else French — the product's language, whatever the browser says.
+ */
 export function localeOf(ctx: HttpContext): string {
   const chosen = ctx.session?.get('locale') as string | undefined
-  if (chosen && ['fr', 'en'].includes(chosen)) return chosen
-  return i18nManager.getSupportedLocaleFor(ctx.request.languages()) ?? 'fr'
+  if (chosen && SUPPORTED_LOCALES.includes(chosen)) return chosen
+  const own = (ctx.auth?.user as { locale?: string } | undefined)?.locale
+  if (own && SUPPORTED_LOCALES.includes(own)) return own
+  return 'fr'
 }
+
+const SUPPORTED_LOCALES = ['fr', 'en']
 
 export default class InertiaMiddleware extends BaseInertiaMiddleware {
   async share(ctx: HttpContext) {

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { companyWithUser, TEST_PASSWORD } from '#tests/helpers/fixtures'
+import { companyWithUser, tokenFor, TEST_PASSWORD } from '#tests/helpers/fixtures'
 
 test.group('Login and logout', () => {
   test('the login page renders', async ({ client }) => {
@@ -40,5 +40,41 @@ test.group('Login and logout', () => {
     const response = await client.get('/').redirects(0)
     response.assertStatus(302)
     response.assertHeader('location', '/login')
+  })
+})
+
+test.group('Interface language', () => {
+  test('French by default whatever the browser says; the switch sticks to the account', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await companyWithUser('staff')
+    const page = await client.get('/').loginAs(user).header('accept-language', 'en-US,en').withInertia()
+    assert.equal(page.inertiaProps.locale, 'fr')
+    assert.equal(page.inertiaProps.messages['shell.dashboard'], 'Tableau de bord')
+
+    const switched = await client
+      .post('/locale')
+      .loginAs(user)
+      .withCsrfToken()
+      .json({ locale: 'en' })
+      .redirects(0)
+    switched.assertStatus(302)
+    await user.refresh()
+    assert.equal(user.locale, 'en')
+    const english = await client.get('/').loginAs(user).withInertia()
+    assert.equal(english.inertiaProps.locale, 'en')
+    assert.equal(english.inertiaProps.messages['shell.dashboard'], 'Dashboard')
+  })
+
+  test('API validation messages follow the token owner’s language', async ({ client, assert }) => {
+    const { user } = await companyWithUser('admin')
+    const token = await tokenFor(user)
+    const french = await client.post('/api/v1/contacts').bearerToken(token).json({ kind: 'person' })
+    assert.equal(french.body().errors[0].message, 'Ce champ est obligatoire')
+    user.locale = 'en'
+    await user.save()
+    const english = await client.post('/api/v1/contacts').bearerToken(token).json({ kind: 'person' })
+    assert.equal(english.body().errors[0].message, 'This field is required')
   })
 })
