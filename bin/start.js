@@ -59,7 +59,10 @@ function newestSource() {
 }
 
 function assetsAreCurrent() {
-  const manifests = ['public/assets/.vite/manifest.json', 'public/assets/server/.vite/manifest.json']
+  const manifests = [
+    'public/assets/.vite/manifest.json',
+    'public/assets/server/.vite/manifest.json',
+  ]
   if (!manifests.every((file) => existsSync(`${root}${file}`))) return false
   const built = Math.min(...manifests.map((file) => statSync(`${root}${file}`).mtimeMs))
   return built >= newestSource()
@@ -71,7 +74,10 @@ await import('./first_run.js')
 if (!assetsAreCurrent()) {
   console.log('Building front-end assets…')
   // `--app` builds every Vite environment: the browser bundle and the SSR one.
-  run([`${root}node_modules/vite/bin/vite.js`, 'build', '--app', '--logLevel', 'warn'], 'vite build')
+  run(
+    [`${root}node_modules/vite/bin/vite.js`, 'build', '--app', '--logLevel', 'warn'],
+    'vite build'
+  )
 }
 
 run([`${root}ace.js`, 'app:prepare'], 'node ace app:prepare')

@@ -3,6 +3,7 @@ import { createInertiaApp } from '@inertiajs/svelte'
 import { resolvePage } from './pages.js'
 
 createInertiaApp({
-  resolve: (name) => resolvePage(name, import.meta.glob(['./pages/**/*.svelte', '../modules/*/pages/**/*.svelte'])),
+  resolve: (name) =>
+    resolvePage(name, import.meta.glob(['./pages/**/*.svelte', '../modules/*/pages/**/*.svelte'])),
   progress: { color: '#2459b3' },
 })

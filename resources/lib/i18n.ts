@@ -8,7 +8,9 @@ import { page } from '@inertiajs/svelte'
 export function t(key: string, values: Record<string, string | number> = {}): string {
   const messages = (page.props.messages ?? {}) as Record<string, string>
   const text = messages[key] ?? key
-  return text.replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`))
+  return text.replace(/\{(\w+)\}/g, (_, name) =>
+    name in values ? String(values[name]) : `{${name}}`
+  )
 }
 
 /** Formats a date the French way (or English), in the given time zone. */

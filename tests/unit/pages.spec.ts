@@ -17,7 +17,9 @@ function pageFiles(name: string) {
   const slash = name.indexOf('/')
   const files = [app.makePath('resources/pages', `${name}.svelte`)]
   if (slash > 0) {
-    files.push(app.makePath('modules', name.slice(0, slash), 'pages', `${name.slice(slash + 1)}.svelte`))
+    files.push(
+      app.makePath('modules', name.slice(0, slash), 'pages', `${name.slice(slash + 1)}.svelte`)
+    )
   }
   return files
 }
