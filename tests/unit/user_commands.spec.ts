@@ -1,0 +1,222 @@
+import { test } from '@japa/runner'
+import ace from '@adonisjs/core/services/ace'
+import db from '@adonisjs/lucid/services/db'
+import { Secret } from '@adonisjs/core/helpers'
+import type { BaseCommand } from '@adonisjs/core/ace'
+import User from '#models/user'
+import UserCreate from '../../app/commands/user_create.js'
+import TokenCreate from '../../app/commands/token_create.js'
+import { companyWithUser } from '#tests/helpers/fixtures'
+
+async function run(Command: typeof BaseCommand, argv: string[]) {
+  const command = await ace.create(Command as any, argv)
+  // The raw logger is shared by every command: keep this one's lines only.
+  command.ui.logger.flushLogs()
+  await command.exec()
+  const logs = command.ui.logger.getLogs() as { message: string; stream: string }[]
+  return {
+    command,
+    stdout: logs.filter((l) => l.stream === 'stdout').map((l) => l.message),
+    stderr: logs.filter((l) => l.stream === 'stderr').map((l) => l.message),
+  }
+}
+
+/** Asserts one error line and exit code 1; returns the line without its prefix. */
+function refusal(assert: any, result: Awaited<ReturnType<typeof run>>) {
+  result.command.assertFailed()
+  assert.lengthOf(result.stderr, 1, result.stderr.join('\n'))
+  return result.stderr[0].replace(/^\[ red\(error\) \] /, '')
+}
+
+let sequence = 0
+function email() {
+  sequence += 1
+  return `cli-${Date.now().toString(36)}-${sequence}@test.charpente.fr`
+}
+
+async function roleOf(userId: number, companyId: number) {
+  const row = await db
+    .from('company_users')
+    .join('roles', 'roles.id', 'company_users.role_id')
+    .where({ 'company_users.user_id': userId, 'company_users.company_id': companyId })
+    .select('roles.key')
+    .first()
+  return row?.key ?? null
+}
+
+test.group('user:create', (group) => {
+  // Each user costs a scrypt hash at the production cost.
+  group.each.timeout(30_000)
+  group.setup(() => {
+    ace.ui.switchMode('raw')
+    return () => ace.ui.switchMode('normal')
+  })
+
+  test('creates the user and their membership, with the role, in the company given by id', async ({
+    assert,
+  }) => {
+    const { company } = await companyWithUser('admin')
+    const address = email()
+    const result = await run(UserCreate, [
+      `--email=${address.toUpperCase()}`,
+      '--password=a good passphrase',
+      '--role=technician',
+      `--company=${company.id}`,
+      '--name=Yann Briand',
+    ])
+    result.command.assertSucceeded()
+    const user = await User.verifyCredentials(address, 'a good passphrase')
+    assert.equal(user.email, address)
+    assert.equal(user.fullName, 'Yann Briand')
+    assert.equal(user.currentCompanyId, company.id)
+    assert.equal(await roleOf(user.id, company.id), 'technician')
+  })
+
+  test('finds the company by name too', async ({ assert }) => {
+    const { company } = await companyWithUser('admin')
+    const address = email()
+    const result = await run(UserCreate, [
+      `--email=${address}`,
+      '--password=a good passphrase',
+      '--role=staff',
+      `--company=${company.name.toUpperCase()}`,
+    ])
+    result.command.assertSucceeded()
+    const user = await User.findByOrFail('email', address)
+    assert.equal(await roleOf(user.id, company.id), 'staff')
+  })
+
+  test('refuses an email that is taken, in one line, creating nothing', async ({ assert }) => {
+    const { company, user } = await companyWithUser('staff')
+    const before = await db.from('users').count('* as total')
+    const message = refusal(
+      assert,
+      await run(UserCreate, [
+        `--email=${user.email}`,
+        '--password=a good passphrase',
+        '--role=staff',
+        `--company=${company.id}`,
+      ])
+    )
+    assert.equal(message, `A user with email "${user.email}" already exists`)
+    const after = await db.from('users').count('* as total')
+    assert.equal(Number(after[0].total), Number(before[0].total))
+  })
+
+  test('refuses an unknown role, listing the roles', async ({ assert }) => {
+    const { company } = await companyWithUser('admin')
+    const message = refusal(
+      assert,
+      await run(UserCreate, [
+        `--email=${email()}`,
+        '--password=a good passphrase',
+        '--role=boss',
+        `--company=${company.id}`,
+      ])
+    )
+    assert.equal(message, 'Unknown role "boss" (roles: admin, client, manager, staff, technician)')
+  })
+
+  test('refuses a password shorter than 8 or longer than 128 characters', async ({ assert }) => {
+    const { company } = await companyWithUser('admin')
+    for (const [password, length] of [
+      ['seven77', 7],
+      ['x'.repeat(129), 129],
+    ] as const) {
+      const message = refusal(
+        assert,
+        await run(UserCreate, [
+          `--email=${email()}`,
+          `--password=${password}`,
+          '--role=staff',
+          `--company=${company.id}`,
+        ])
+      )
+      assert.equal(message, `The password must be 8 to 128 characters long (it has ${length})`)
+    }
+    const accepted = await run(UserCreate, [
+      `--email=${email()}`,
+      `--password=${'x'.repeat(128)}`,
+      '--role=staff',
+      `--company=${company.id}`,
+    ])
+    accepted.command.assertSucceeded()
+  })
+
+  test('refuses an invalid email and an unknown company', async ({ assert }) => {
+    const { company } = await companyWithUser('admin')
+    assert.equal(
+      refusal(
+        assert,
+        await run(UserCreate, [
+          '--email=not-an-email',
+          '--password=a good passphrase',
+          '--role=staff',
+          `--company=${company.id}`,
+        ])
+      ),
+      'Invalid email "not-an-email"'
+    )
+    assert.match(
+      refusal(
+        assert,
+        await run(UserCreate, [
+          `--email=${email()}`,
+          '--password=a good passphrase',
+          '--role=staff',
+          '--company=No Such Company',
+        ])
+      ),
+      /^Unknown company "No Such Company" \(companies: #\d+ /
+    )
+  })
+
+  test('asks for --company when the site has several companies', async ({ assert }) => {
+    await companyWithUser('admin')
+    await companyWithUser('admin')
+    assert.match(
+      refusal(
+        assert,
+        await run(UserCreate, [
+          `--email=${email()}`,
+          '--password=a good passphrase',
+          '--role=staff',
+        ])
+      ),
+      /^Several companies exist: pass --company <id or name> \(#\d+ /
+    )
+  })
+})
+
+test.group('token:create', (group) => {
+  group.each.timeout(30_000)
+  group.setup(() => {
+    ace.ui.switchMode('raw')
+    return () => ace.ui.switchMode('normal')
+  })
+
+  test('prints a working token alone on the last line', async ({ assert }) => {
+    const { user } = await companyWithUser('staff')
+    const result = await run(TokenCreate, [`--email=${user.email}`, '--name=ci'])
+    result.command.assertSucceeded()
+    const token = result.stdout[result.stdout.length - 1]
+    assert.match(token, /^cpt_\S+$/)
+    const verified = await User.accessTokens.verify(new Secret(token))
+    assert.equal(verified?.tokenableId, user.id)
+    assert.equal(verified?.name, 'ci')
+  })
+
+  test('refuses an unknown email and a disabled user', async ({ assert }) => {
+    assert.equal(
+      refusal(assert, await run(TokenCreate, ['--email=nobody@test.charpente.fr'])),
+      'No user with email "nobody@test.charpente.fr"'
+    )
+    const { user } = await companyWithUser('staff')
+    user.isActive = false
+    await user.save()
+    assert.equal(
+      refusal(assert, await run(TokenCreate, [`--email=${user.email}`])),
+      `User "${user.email}" is disabled`
+    )
+  })
+})
