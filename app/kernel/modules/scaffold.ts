@@ -17,6 +17,7 @@ export const RESERVED_MODULE_NAMES = [
   'logout',
   'modules',
   'public',
+  'settings',
   'setup',
 ]
 

@@ -1,0 +1,20 @@
+import { test } from '@japa/runner'
+import { routeTable, describeRoute } from '#kernel/api/route_table'
+import { RESERVED_MODULE_NAMES } from '#kernel/modules/scaffold'
+
+test.group('Module names', () => {
+  test('make:module reserves the first path segment of every kernel route', ({ assert }) => {
+    // A module's pages mount at /<name>: a module named like a kernel path would clash with it.
+    const kernelRoutes = routeTable().filter((entry) => !entry.module)
+    assert.isAbove(kernelRoutes.length, 0)
+    for (const entry of kernelRoutes) {
+      const segment = entry.pattern.split('/')[1]
+      if (!segment || segment.startsWith(':')) continue
+      assert.include(
+        RESERVED_MODULE_NAMES,
+        segment,
+        `${describeRoute(entry)}: add "${segment}" to RESERVED_MODULE_NAMES`
+      )
+    }
+  })
+})
