@@ -15,7 +15,13 @@ export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: false,
   useAsyncLocalStorage: true,
-  trustProxy: () => true,
+  /**
+   * X-Forwarded-For is believed only from a reverse proxy on this machine:
+   * from anyone else it would let a client pick its own IP address (and so
+   * dodge per-IP rate limits).
+   */
+  trustProxy: (address: string) =>
+    address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'),
   cookie: {
     domain: '',
     path: '/',
