@@ -91,12 +91,7 @@ test.group('make:module', (group) => {
     assert.include(page, "import AppLayout from '~/layouts/AppLayout.svelte'")
     assert.doesNotThrow(() => compile(page, { filename: 'index.svelte' }))
 
-    for (const path of [
-      'module.ts',
-      'routes.ts',
-      'README.md',
-      'tests/functional/fleet_cars_items.spec.ts',
-    ]) {
+    for (const path of Object.keys(moduleSkeleton('fleet-cars'))) {
       const file = join(folder, path)
       const options = (await prettier.resolveConfig(file)) ?? {}
       assert.isTrue(
