@@ -11,7 +11,7 @@
  * under an older one it re-runs itself with the project's Node 24.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
@@ -36,49 +36,11 @@ function run(args, what) {
   }
 }
 
-/** Newest modification time among the files that make up the front end. */
-function newestSource() {
-  let newest = 0
-  const visit = (path) => {
-    if (!existsSync(path)) return
-    const stats = statSync(path)
-    if (stats.isDirectory()) {
-      for (const entry of readdirSync(path)) visit(`${path}/${entry}`)
-    } else {
-      newest = Math.max(newest, stats.mtimeMs)
-    }
-  }
-  for (const path of ['resources', 'vite.config.ts', 'svelte.config.js', 'package-lock.json']) {
-    visit(`${root}${path}`)
-  }
-  for (const name of existsSync(`${root}modules`) ? readdirSync(`${root}modules`) : []) {
-    visit(`${root}modules/${name}/pages`)
-    visit(`${root}modules/${name}/components`)
-  }
-  return newest
-}
-
-function assetsAreCurrent() {
-  const manifests = [
-    'public/assets/.vite/manifest.json',
-    'public/assets/server/.vite/manifest.json',
-  ]
-  if (!manifests.every((file) => existsSync(`${root}${file}`))) return false
-  const built = Math.min(...manifests.map((file) => statSync(`${root}${file}`).mtimeMs))
-  return built >= newestSource()
-}
-
 process.chdir(root)
 await import('./first_run.js')
 
-if (!assetsAreCurrent()) {
-  console.log('Building front-end assets…')
-  // `--app` builds every Vite environment: the browser bundle and the SSR one.
-  run(
-    [`${root}node_modules/vite/bin/vite.js`, 'build', '--app', '--logLevel', 'warn'],
-    'vite build'
-  )
-}
+const { ensureAssets } = await import('./assets.js')
+ensureAssets()
 
 run([`${root}ace.js`, 'app:prepare'], 'node ace app:prepare')
 
