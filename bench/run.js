@@ -1,0 +1,495 @@
+/*
+ * `npm run bench`: the performance budget of DESIGN.md, measured in one run.
+ *
+ *   1. seeds a dedicated SQLite database (tmp/bench.sqlite3) with the demo
+ *      company and 100 000 contacts, once (kept between runs);
+ *   2. builds the application for production (`node ace build`, into build/)
+ *      and starts it with NODE_ENV=production and LOG_LEVEL=warn, next to a
+ *      plain node:http hello server on the same Node;
+ *   3. signs in through the login form (session cookie) and creates an API
+ *      token, then runs autocannon against each target in turn, reporting
+ *      throughput, latency percentiles and the server's CPU time per request
+ *      (which, unlike throughput, holds when other processes share the CPU).
+ *
+ * Settings (environment): BENCH_DURATION seconds per target (10),
+ * BENCH_CONNECTIONS (64), BENCH_WARMUP seconds (3), BENCH_CONTACTS (100000),
+ * BENCH_DEEP row position of the deep page (90% of BENCH_CONTACTS),
+ * BENCH_RESEED=1 to rebuild the database, BENCH_SKIP_BUILD=1 to reuse build/.
+ * REDIS_HOST moves sessions to Redis; the database stays SQLite.
+ */
+import autocannon from 'autocannon'
+import Database from 'better-sqlite3'
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../', import.meta.url))
+const settings = {
+  duration: Number(process.env.BENCH_DURATION ?? 10),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 64),
+  warmup: Number(process.env.BENCH_WARMUP ?? 3),
+  contacts: Number(process.env.BENCH_CONTACTS ?? 100_000),
+}
+settings.deep = Number(process.env.BENCH_DEEP ?? Math.floor(settings.contacts * 0.9))
+const PAGE_SIZE = 50
+const DEMO_LOGIN = { email: 'admin@demo.charpente.fr', password: 'charpente-demo' }
+const sqliteFile = 'tmp/bench.sqlite3'
+
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  console.error('Run the benchmark with `npm run bench` (it uses the project’s Node 24).')
+  process.exit(1)
+}
+process.chdir(root)
+
+/* ------------------------------------------------------------------ setup */
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+const appPort = await freePort()
+const helloPort = await freePort()
+const appUrl = `http://127.0.0.1:${appPort}`
+const helloUrl = `http://127.0.0.1:${helloPort}`
+
+/*
+ * Seeding and tokens run from source (ace); the measured server runs the
+ * production build, where SQLITE_FILE is relative to build/. Running from
+ * source instead would put every lazy import() of a request through the
+ * TypeScript loader's thread. Cookies are not Secure: the URL is http.
+ */
+const appEnv = {
+  ...process.env,
+  NODE_ENV: 'production',
+  DB_CONNECTION: 'sqlite',
+  SQLITE_FILE: sqliteFile,
+  HOST: '127.0.0.1',
+  PORT: String(appPort),
+  APP_URL: appUrl,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  MODULES: 'contacts',
+  DEMO: 'false',
+}
+
+function run(args, what) {
+  const result = spawnSync(process.execPath, args, { cwd: root, env: appEnv, encoding: 'utf8' })
+  if (result.status !== 0) {
+    console.error(`${what} failed:\n${result.stdout}\n${result.stderr}`)
+    process.exit(1)
+  }
+  return result.stdout
+}
+
+function step(text) {
+  console.log(`· ${text}`)
+}
+
+run(['bin/first_run.js'], 'first run')
+const appKey = /^APP_KEY=(.*)$/m.exec(readFileSync('.env', 'utf8'))?.[1]
+
+const { ensureAssets } = await import('../bin/assets.js')
+ensureAssets()
+
+/* ---------------------------------------------------------------- seeding */
+
+function contactCount() {
+  if (!existsSync(sqliteFile)) return 0
+  const database = new Database(sqliteFile, { readonly: true })
+  try {
+    return database.prepare('SELECT count(*) AS total FROM contacts').get().total
+  } catch {
+    return 0
+  } finally {
+    database.close()
+  }
+}
+
+/** Lower-case, accent-free, as the contacts module stores its sort and search keys. */
+function normalize(text) {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
+const FIRST_NAMES = ['Anne', 'Bernard', 'Camille', 'Denis', 'Élodie', 'François', 'Gaëlle', 'Hervé']
+  .concat(['Isabelle', 'Jérôme', 'Katell', 'Loïc', 'Maëlys', 'Nicolas', 'Océane', 'Pierre'])
+  .concat(['Quentin', 'Rozenn', 'Soizic', 'Thierry', 'Ulysse', 'Véronique', 'Yannick', 'Zoé'])
+const LAST_NAMES = ['Le Gall', 'Martin', 'Le Bihan', 'Guérin', 'Morvan', 'Hamon', 'Lefèvre']
+  .concat(['Le Roux', 'Tanguy', 'Briand', 'Jégou', 'Le Goff', 'Riou', 'Kerhervé', 'Prigent'])
+  .concat(['Cadiou', 'Le Corre', 'Thomas', 'Robin', 'Gicquel', 'Bothorel', 'Daniel', 'Hénaff'])
+const TRADES = [
+  'Toitures',
+  'Charpentes',
+  'Couverture',
+  'Ardoises',
+  'Zinguerie',
+  'Menuiserie',
+].concat(['SCI', 'Mairie de', 'Garage', 'Cabinet', 'Boulangerie', 'Ferme', 'Syndic'])
+const CITIES = [
+  ['35000', 'Rennes'],
+  ['35400', 'Saint-Malo'],
+  ['29200', 'Brest'],
+  ['56100', 'Lorient'],
+  ['22000', 'Saint-Brieuc'],
+  ['29000', 'Quimper'],
+  ['56000', 'Vannes'],
+  ['35500', 'Vitré'],
+  ['44000', 'Nantes'],
+  ['49800', 'Trélazé'],
+]
+const TAGS = [['particulier'], ['collectivité'], ['syndic'], ['ardoise'], ['zinc', 'négoce'], []]
+
+function seed() {
+  step(`seeding ${sqliteFile}: demo company, then ${settings.contacts} contacts`)
+  rmSync(sqliteFile, { force: true })
+  run(['ace.js', 'app:prepare', '--demo'], 'node ace app:prepare --demo')
+
+  const database = new Database(sqliteFile)
+  const company = database.prepare('SELECT id FROM companies ORDER BY id LIMIT 1').get()
+  const admin = database.prepare('SELECT id FROM users WHERE email = ?').get(DEMO_LOGIN.email)
+  const sequence = database
+    .prepare('SELECT id, prefix, padding, reset FROM sequences WHERE company_id = ? AND key = ?')
+    .get(company.id, 'contacts.contact')
+  const period = sequence.reset === 'yearly' ? String(new Date().getUTCFullYear()) : ''
+  const counter = database
+    .prepare('SELECT last_value FROM sequence_counters WHERE sequence_id = ? AND period = ?')
+    .get(sequence.id, period)
+  let last = counter?.last_value ?? 0
+
+  const insert = database.prepare(`INSERT INTO contacts (company_id, code, kind, name, sort_name,
+    search_text, is_customer, is_supplier, email, phone, addresses, tags, owner_id, created_at,
+    updated_at) VALUES (@companyId, @code, @kind, @name, @sortName, @searchText, @isCustomer,
+    @isSupplier, @email, @phone, @addresses, @tags, @ownerId, @now, @now)`)
+  const now = new Date().toISOString().slice(0, 19).replace('T', ' ')
+  const batch = database.transaction((from, to) => {
+    for (let i = from; i < to; i++) {
+      last += 1
+      const person = i % 3 === 0
+      const first = FIRST_NAMES[i % FIRST_NAMES.length]
+      const family = LAST_NAMES[Math.floor(i / FIRST_NAMES.length) % LAST_NAMES.length]
+      const trade = TRADES[i % TRADES.length]
+      const [postalCode, city] = CITIES[Math.floor(i / 7) % CITIES.length]
+      const name = person ? `${first} ${family}` : `${trade} ${family} ${city}`
+      const code = `${sequence.prefix.replaceAll('{YYYY}', period)}${String(last).padStart(sequence.padding, '0')}`
+      const email = `contact${i}@${normalize(family).replaceAll(' ', '')}.example.fr`
+      const phone = `02 99 ${String(i % 100).padStart(2, '0')} ${String(i % 97).padStart(2, '0')} 00`
+      const tags = TAGS[i % TAGS.length]
+      const address = { type: 'billing', line1: `${1 + (i % 120)} rue de la Mairie`, line2: null }
+      insert.run({
+        companyId: company.id,
+        code,
+        kind: person ? 'person' : 'company',
+        name,
+        sortName: normalize(name),
+        searchText: normalize(
+          [name, code, email, phone, `${postalCode} ${city}`, ...tags].join(' ')
+        ),
+        isCustomer: i % 4 === 0 ? 0 : 1,
+        isSupplier: i % 4 === 0 ? 1 : 0,
+        email,
+        phone,
+        addresses: JSON.stringify([{ ...address, postalCode, city, country: 'FR' }]),
+        tags: JSON.stringify(tags),
+        ownerId: admin.id,
+        now,
+      })
+    }
+  })
+  const started = performance.now()
+  for (let from = 0; from < settings.contacts; from += 10_000) {
+    batch(from, Math.min(from + 10_000, settings.contacts))
+  }
+  // The numbering series goes on after the seeded codes.
+  database
+    .prepare(
+      `INSERT INTO sequence_counters (sequence_id, period, last_value) VALUES (?, ?, ?)
+       ON CONFLICT (sequence_id, period) DO UPDATE SET last_value = excluded.last_value`
+    )
+    .run(sequence.id, period, last)
+  database.close()
+  step(`${settings.contacts} contacts inserted in ${Math.round(performance.now() - started)} ms`)
+}
+
+mkdirSync('tmp', { recursive: true })
+if (process.env.BENCH_RESEED || contactCount() < settings.contacts) seed()
+else step(`reusing ${sqliteFile} (${contactCount()} contacts; BENCH_RESEED=1 rebuilds it)`)
+
+const token = run(
+  ['ace.js', 'token:create', '--email', DEMO_LOGIN.email, '--name', 'bench'],
+  'node ace token:create'
+)
+  .trim()
+  .split('\n')
+  .at(-1)
+  .trim()
+
+/* ------------------------------------------------------------------ build */
+
+if (!process.env.BENCH_SKIP_BUILD || !existsSync('build/bin/server.js')) {
+  step('building for production (node ace build)')
+  // Type errors are the type-check's business, not the benchmark's.
+  run(['ace.js', 'build', '--ignore-ts-errors'], 'node ace build')
+}
+// The build runs on the project's own dependencies rather than a second install.
+if (!existsSync('build/node_modules')) symlinkSync('../node_modules', 'build/node_modules')
+
+/* ---------------------------------------------------------------- servers */
+
+const children = []
+function start(args, env, cwd = root) {
+  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] })
+  children.push(child)
+  return child
+}
+function stopAll() {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM')
+}
+process.on('exit', stopAll)
+process.on('SIGINT', () => process.exit(130))
+
+async function waitFor(url, child) {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited (${child.exitCode})`)
+    try {
+      if ((await fetch(url)).ok) return
+    } catch {}
+    await sleep(100)
+  }
+  throw new Error(`${url} did not answer in 30 s`)
+}
+
+step('starting the production build and the node:http hello server')
+const bootStarted = performance.now()
+const appServer = start(
+  ['bin/server.js'],
+  { ...appEnv, APP_KEY: appKey, SQLITE_FILE: `../${sqliteFile}` },
+  `${root}build`
+)
+await waitFor(`${appUrl}/health/live`, appServer)
+const bootMs = Math.round(performance.now() - bootStarted)
+const helloServer = start(['bench/hello.js'], { ...process.env, PORT: String(helloPort) })
+await waitFor(helloUrl, helloServer)
+
+/* ---------------------------------------------------------- signing in */
+
+const jar = new Map()
+function keepCookies(response) {
+  for (const header of response.headers.getSetCookie()) {
+    const [pair] = header.split(';')
+    const index = pair.indexOf('=')
+    jar.set(pair.slice(0, index), pair.slice(index + 1))
+  }
+}
+const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+
+keepCookies(await fetch(`${appUrl}/login`))
+const login = await fetch(`${appUrl}/login`, {
+  method: 'POST',
+  redirect: 'manual',
+  headers: {
+    'content-type': 'application/x-www-form-urlencoded',
+    'cookie': cookieHeader(),
+    'x-xsrf-token': decodeURIComponent(jar.get('XSRF-TOKEN') ?? ''),
+  },
+  body: new URLSearchParams(DEMO_LOGIN).toString(),
+})
+keepCookies(login)
+if (login.status !== 302 || login.headers.get('location') !== '/') {
+  throw new Error(`Signing in failed: ${login.status} ${await login.text()}`)
+}
+const sessionCookieName = [...jar.keys()].find((name) => name.endsWith('charpente-session'))
+const sessionCookie = `${sessionCookieName}=${jar.get(sessionCookieName)}`
+
+/* ------------------------------------------------------ the deep cursor */
+
+/*
+ * The cursor of a page deep in the list, found the way a client finds it:
+ * following `meta.nextCursor` (100 rows a request) down to row BENCH_DEEP.
+ */
+const api = { authorization: `Bearer ${token}`, accept: 'application/json' }
+let deepCursor = null
+let position = 0
+const chaseStarted = performance.now()
+while (position < settings.deep) {
+  const limit = Math.min(100, settings.deep - position)
+  const query = new URLSearchParams({
+    limit: String(limit),
+    ...(deepCursor ? { cursor: deepCursor } : {}),
+  })
+  const response = await fetch(`${appUrl}/api/v1/contacts?${query}`, { headers: api })
+  if (!response.ok) throw new Error(`API list failed: ${response.status} ${await response.text()}`)
+  const body = await response.json()
+  position += body.data.length
+  deepCursor = body.meta.nextCursor
+  if (!deepCursor) throw new Error(`The list ended at row ${position}, before row ${settings.deep}`)
+}
+const chaseMs = Math.round(performance.now() - chaseStarted)
+step(
+  `cursor of row ${settings.deep} reached in ${chaseMs} ms (${Math.ceil(settings.deep / 100)} requests)`
+)
+
+/* --------------------------------------------------------------- targets */
+
+const pagePath = `/contacts?limit=${PAGE_SIZE}`
+const firstPage = await fetch(`${appUrl}${pagePath}`, { headers: { cookie: sessionCookie } })
+const html = await firstPage.text()
+const version = /&quot;version&quot;:&quot;([^&]+)&quot;|"version":"([^"]+)"/.exec(html)
+if (firstPage.status !== 200 || !html.includes('contacts\\/index')) {
+  throw new Error(`The contacts page did not render for the signed-in user (${firstPage.status})`)
+}
+
+const targets = [
+  { key: 'hello', label: 'node:http hello', url: helloUrl },
+  {
+    key: 'page',
+    label: `contacts page, HTML (session, ${PAGE_SIZE} rows)`,
+    url: `${appUrl}${pagePath}`,
+    headers: { cookie: sessionCookie },
+    budget: { against: 'hello', ratio: 0.1 },
+  },
+  {
+    key: 'visit',
+    label: `contacts page, Inertia visit (session, ${PAGE_SIZE} rows)`,
+    url: `${appUrl}${pagePath}`,
+    headers: {
+      'cookie': sessionCookie,
+      'x-inertia': 'true',
+      'x-inertia-version': version?.[1] ?? version?.[2] ?? '',
+      'x-requested-with': 'XMLHttpRequest',
+    },
+    budget: { against: 'hello', ratio: 0.1 },
+  },
+  {
+    key: 'api',
+    label: `API list, page 1 (token, ${PAGE_SIZE} rows)`,
+    url: `${appUrl}/api/v1/contacts?limit=${PAGE_SIZE}`,
+    headers: api,
+    budget: { against: 'hello', ratio: 0.15 },
+  },
+  {
+    key: 'apiDeep',
+    label: `API list, row ${settings.deep} (token, ${PAGE_SIZE} rows)`,
+    url: `${appUrl}/api/v1/contacts?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(deepCursor)}`,
+    headers: api,
+  },
+]
+
+for (const target of targets) {
+  const check = await fetch(target.url, { headers: target.headers })
+  const body = await check.text()
+  if (check.status !== 200) {
+    throw new Error(`${target.label}: ${check.status} before the run\n${body.slice(0, 500)}`)
+  }
+}
+
+/** CPU time (user + system, ms) a process has used so far; null off Linux. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    // utime and stime are fields 14 and 15 of the file, in clock ticks (100 a second).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return null
+  }
+}
+
+/** One autocannon run; latencies kept per response, for exact percentiles. */
+async function load(target, seconds, record) {
+  const server = target.key === 'hello' ? helloServer : appServer
+  const cpuBefore = cpuMs(server.pid)
+  const latencies = []
+  const instance = autocannon({
+    url: target.url,
+    headers: target.headers,
+    connections: settings.connections,
+    duration: seconds,
+  })
+  if (record) instance.on('response', (_client, _status, _bytes, time) => latencies.push(time))
+  const result = await instance
+  const cpuAfter = cpuMs(server.pid)
+  latencies.sort((a, b) => a - b)
+  const at = (p) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50: at(50),
+    p95: at(95),
+    p99: at(99),
+    cpuPerRequest:
+      cpuBefore === null || cpuAfter === null
+        ? null
+        : (cpuAfter - cpuBefore) / result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  }
+}
+
+console.log(
+  `\nautocannon: ${settings.connections} connections, ${settings.duration} s per target` +
+    ` (after ${settings.warmup} s of warm-up), Node ${process.versions.node}\n`
+)
+const results = {}
+for (const target of targets) {
+  if (settings.warmup > 0) await load(target, settings.warmup, false)
+  results[target.key] = await load(target, settings.duration, true)
+  const r = results[target.key]
+  const ratio =
+    target.key === 'hello'
+      ? ''
+      : ` ${((r.requestsPerSecond / results.hello.requestsPerSecond) * 100).toFixed(1)} % of hello`
+  const problems = r.non2xx || r.errors ? `  !! ${r.non2xx} non-2xx, ${r.errors} errors` : ''
+  const cpu = r.cpuPerRequest === null ? '' : `  cpu ${r.cpuPerRequest.toFixed(2)} ms/req`
+  console.log(
+    `${target.label.padEnd(52)} ${String(r.requestsPerSecond).padStart(7)} req/s` +
+      `  p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms` +
+      `${cpu}${ratio}${problems}`
+  )
+}
+
+/* ---------------------------------------------------------------- verdict */
+
+console.log('\nBudget (DESIGN.md "Performance budget")')
+for (const target of targets.filter((t) => t.budget)) {
+  const ratio =
+    results[target.key].requestsPerSecond / results[target.budget.against].requestsPerSecond
+  const verdict = ratio >= target.budget.ratio ? 'ok' : 'SHORT'
+  console.log(
+    `  ${target.label.padEnd(52)} ${(ratio * 100).toFixed(1).padStart(5)} % of hello` +
+      ` (target ≥ ${target.budget.ratio * 100} %) ${verdict}`
+  )
+}
+const depth = results.apiDeep.p50 / results.api.p50
+const depthThroughput = results.api.requestsPerSecond / results.apiDeep.requestsPerSecond
+console.log(
+  `  deep page vs page 1 (row ${settings.deep})`.padEnd(56) +
+    ` ${depth.toFixed(2)}× the p50 time, ${depthThroughput.toFixed(2)}× by throughput` +
+    ` (target ≤ 1.2×) ${Math.max(depth, depthThroughput) <= 1.2 ? 'ok' : 'SHORT'}`
+)
+if (results.hello.cpuPerRequest) {
+  console.log('  by server CPU time per request (hello / target), unaffected by other load:')
+  for (const target of targets.filter((t) => t.budget)) {
+    const ratio = results.hello.cpuPerRequest / results[target.key].cpuPerRequest
+    console.log(`    ${target.label.padEnd(50)} ${(ratio * 100).toFixed(1).padStart(5)} %`)
+  }
+}
+console.log(`  application boot (production build, to first answer): ${bootMs} ms`)
+
+writeFileSync(
+  'tmp/bench-results.json',
+  JSON.stringify({ date: new Date().toISOString(), settings, bootMs, results }, null, 2)
+)
+console.log('\nFigures saved to tmp/bench-results.json')
+stopAll()
+process.exit(0)
