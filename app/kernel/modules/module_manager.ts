@@ -1,5 +1,6 @@
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { MigrationRunner } from '@adonisjs/lucid/migration'
 import { relative } from 'node:path'
 import defaultRegistry, { type ModuleRegistry } from './registry.js'
@@ -57,14 +58,19 @@ export class ModuleManager {
     return this.#registry
   }
 
-  /** The enabled set, re-read when older than MODULE_STATE_TTL_MS. */
-  async enabledSet(): Promise<ReadonlySet<string>> {
-    if (Date.now() - this.#loadedAt > MODULE_STATE_TTL_MS) await this.refresh()
+  /**
+   * The enabled set, re-read when older than MODULE_STATE_TTL_MS. Code running
+   * inside a transaction passes its client: on SQLite the pool has a single
+   * connection, which the transaction holds, so a read through the pool would
+   * wait for it forever.
+   */
+  async enabledSet(client?: QueryClientContract): Promise<ReadonlySet<string>> {
+    if (Date.now() - this.#loadedAt > MODULE_STATE_TTL_MS) await this.refresh(client)
     return this.#enabled
   }
 
-  async isEnabled(name: string) {
-    return (await this.enabledSet()).has(name)
+  async isEnabled(name: string, client?: QueryClientContract) {
+    return (await this.enabledSet(client)).has(name)
   }
 
   /** The last known enabled set, without touching the database. */
@@ -72,23 +78,22 @@ export class ModuleManager {
     return this.#enabled
   }
 
-  refresh(): Promise<void> {
+  refresh(client?: QueryClientContract): Promise<void> {
+    if (client) return this.#read(client)
     if (!this.#refreshing) {
-      this.#refreshing = db
-        .from('modules')
-        .where('enabled', true)
-        .select('name')
-        .then((rows) => {
-          this.#enabled = new Set(
-            rows.map((row) => row.name as string).filter((n) => this.#registry.has(n))
-          )
-          this.#loadedAt = Date.now()
-        })
-        .finally(() => {
-          this.#refreshing = null
-        })
+      this.#refreshing = this.#read(db.connection()).finally(() => {
+        this.#refreshing = null
+      })
     }
     return this.#refreshing
+  }
+
+  async #read(client: QueryClientContract) {
+    const rows = await client.from('modules').where('enabled', true).select('name')
+    this.#enabled = new Set(
+      rows.map((row) => row.name as string).filter((n) => this.#registry.has(n))
+    )
+    this.#loadedAt = Date.now()
   }
 
   /** Forgets this process's copy and tells the other processes (see `announceChangesWith`). */

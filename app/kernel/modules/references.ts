@@ -26,7 +26,7 @@ export async function referencesTo(
   id: number,
   client: QueryClientContract = db.connection()
 ): Promise<{ module: string; count: number }[]> {
-  const enabled = await moduleManager.enabledSet()
+  const enabled = await moduleManager.enabledSet(client)
   const found: { module: string; count: number }[] = []
   for (const manifest of registry.all()) {
     if (!enabled.has(manifest.name)) continue

@@ -1,5 +1,4 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import db from '@adonisjs/lucid/services/db'
 import ContactService from '../services/contact_service.js'
 import {
   createContactValidator,
@@ -14,6 +13,7 @@ import {
 } from '../transformers/contact_transformer.js'
 import { PERMISSIONS } from '../constants.js'
 import { streamCsv } from '#kernel/export/csv'
+import { companyMembers, companyTeams } from '#kernel/security/directory'
 
 /** The contacts pages. Thin: validate, call the service, render or redirect. */
 export default class ContactsController {
@@ -37,18 +37,10 @@ export default class ContactsController {
 
   async #formOptions(ctx: HttpContext) {
     const [members, teams] = await Promise.all([
-      db
-        .from('company_users')
-        .join('users', 'users.id', 'company_users.user_id')
-        .where('company_users.company_id', ctx.access.companyId)
-        .orderBy('users.full_name')
-        .select('users.id', 'users.full_name as name', 'users.email'),
-      db.from('teams').where('company_id', ctx.access.companyId).orderBy('name').select('id', 'name'),
+      companyMembers(ctx.access.companyId),
+      companyTeams(ctx.access.companyId),
     ])
-    return {
-      members: members.map((m) => ({ id: m.id as number, name: (m.name ?? m.email) as string })),
-      teams: teams.map((t) => ({ id: t.id as number, name: t.name as string })),
-    }
+    return { members, teams }
   }
 
   async index(ctx: HttpContext) {

@@ -7,6 +7,7 @@ import { nextNumber } from '#kernel/numbering/numbering'
 import { keysetPage } from '#kernel/pagination/keyset'
 import { referencesTo } from '#kernel/modules/references'
 import { fieldError } from '#kernel/http/field_error'
+import { isCompanyMember, isCompanyTeam } from '#kernel/security/directory'
 import Contact, { type Address } from '../models/contact.js'
 import ContactPerson from '../models/contact_person.js'
 import { normalize, escapeLike } from './search.js'
@@ -113,19 +114,11 @@ export default class ContactService {
 
   /** Checks that an owner and a team named in input belong to the current company. */
   async #checkOwnership(input: ContactInput, trx: TransactionClientContract) {
-    if (input.ownerId) {
-      const member = await trx
-        .from('company_users')
-        .where({ company_id: this.access.companyId, user_id: input.ownerId })
-        .first()
-      if (!member) throw fieldError('ownerId', 'Unknown user in this company', 'exists')
+    if (input.ownerId && !(await isCompanyMember(this.access.companyId, input.ownerId, trx))) {
+      throw fieldError('ownerId', 'Unknown user in this company', 'exists')
     }
-    if (input.teamId) {
-      const team = await trx
-        .from('teams')
-        .where({ company_id: this.access.companyId, id: input.teamId })
-        .first()
-      if (!team) throw fieldError('teamId', 'Unknown team in this company', 'exists')
+    if (input.teamId && !(await isCompanyTeam(this.access.companyId, input.teamId, trx))) {
+      throw fieldError('teamId', 'Unknown team in this company', 'exists')
     }
   }
 

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { companyWithUser, memberOf, tokenFor } from '#tests/helpers/fixtures'
 import { registerReferenceCheck } from '#kernel/modules/references'
+import moduleManager from '#kernel/modules/module_manager'
 
 async function apiUser(role = 'admin') {
   const { company, user } = await companyWithUser(role)
@@ -172,6 +173,9 @@ test.group('Contacts API', () => {
       count: async (id) => (id === a.id ? 2 : 0),
     })
     try {
+      // A stale module state must be re-read inside the delete's transaction
+      // (on SQLite, through the pool it would wait for that transaction forever).
+      moduleManager.forget()
       const archived = await client.delete(`/api/v1/contacts/${a.id}`).bearerToken(token)
       archived.assertStatus(200)
       assert.deepEqual(archived.body().data, { archived: true, references: [{ module: 'test-fixture', count: 2 }] })
@@ -202,5 +206,25 @@ test.group('Contacts API', () => {
     const suppliers = await client.get('/api/v1/contacts/export.csv?role=supplier').bearerToken(token)
     assert.notInclude(suppliers.text(), 'Client;')
     assert.lengthOf(suppliers.text().trim().split('\r\n'), 2)
+  })
+})
+
+test.group('Contacts API ownership', () => {
+  test('owner and team must belong to the company, with a translated field error', async ({
+    client,
+    assert,
+  }) => {
+    const { token } = await apiUser()
+    const stranger = await companyWithUser('staff')
+    const response = await client
+      .post('/api/v1/contacts')
+      .bearerToken(token)
+      .json({ kind: 'person', name: 'Owned', ownerId: stranger.user.id, teamId: 999999 })
+    response.assertStatus(422)
+    assert.deepEqual(response.body().errors[0], {
+      field: 'ownerId',
+      rule: 'exists',
+      message: 'Valeur inconnue',
+    })
   })
 })
