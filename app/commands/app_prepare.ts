@@ -9,7 +9,8 @@ import { ModuleError } from '#kernel/modules/errors'
  */
 export default class AppPrepare extends BaseCommand {
   static commandName = 'app:prepare'
-  static description = 'Migrate the kernel and enabled modules; seed demo data on a new development site'
+  static description =
+    'Migrate the kernel and enabled modules; seed demo data on a new development site'
   static options: CommandOptions = { startApp: true }
 
   @flags.boolean({ description: 'Seed the demo company even outside development' })

@@ -5,7 +5,8 @@ import { fieldError } from '#kernel/http/field_error'
 
 export default class SessionController {
   async create({ inertia, response }: HttpContext) {
-    if ((await User.query().count('* as total').first())?.$extras.total == 0) {
+    const users = await User.query().count('* as total').first()
+    if (Number(users?.$extras.total ?? 0) === 0) {
       return response.redirect('/setup')
     }
     return inertia.render('auth/login', {})

@@ -10,7 +10,9 @@ export default class HttpExceptionHandler extends ExceptionHandler {
 
   protected statusPages: Record<StatusPageRange, StatusPageRenderer> = {
     '403': (error, { inertia }) =>
-      inertia.render('errors/forbidden', { message: String((error as Error).message ?? '') }),
+      inertia.render('errors/forbidden', {
+        message: String((error as { message?: string }).message ?? ''),
+      }),
     '404': (_, { inertia }) => inertia.render('errors/not_found', {}),
     '500..599': (_, { inertia }) => inertia.render('errors/server_error', {}),
   }

@@ -24,9 +24,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
   async share(ctx: HttpContext) {
     const { session, auth, access } = ctx as Partial<HttpContext>
     const locale = localeOf(ctx)
-    const user = auth?.user as
-      | { id: number; email: string; fullName: string | null }
-      | undefined
+    const user = auth?.user as { id: number; email: string; fullName: string | null } | undefined
 
     const errorsBag = session?.flashMessages.get('errorsBag') ?? {}
     const error: string | undefined = Object.keys(errorsBag)
@@ -61,7 +59,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
         user ? { id: user.id, email: user.email, fullName: user.fullName } : null
       ),
       company: ctx.inertia.always(
-        access ? companies.find((c) => c.id === access.companyId) ?? null : null
+        access ? (companies.find((c) => c.id === access.companyId) ?? null) : null
       ),
       companies: ctx.inertia.always(companies),
       menu: ctx.inertia.always(menu),

@@ -14,7 +14,10 @@ export async function createCompany(
   trx: TransactionClientContract,
   data: Partial<Company> & { name: string }
 ) {
-  const company = await Company.create({ country: 'FR', timezone: 'Europe/Paris', locale: 'fr', ...data }, { client: trx })
+  const company = await Company.create(
+    { country: 'FR', timezone: 'Europe/Paris', locale: 'fr', ...data },
+    { client: trx }
+  )
   const enabled = await trx.from('modules').where('enabled', true).select('name')
   for (const { name } of enabled) {
     if (!registry.has(name)) continue

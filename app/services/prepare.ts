@@ -33,7 +33,9 @@ export async function prepareDatabase(options: { forceDemo?: boolean } = {}) {
   const companies = await db.from('companies').count('* as total').first()
   if (wantDemo && Number(companies.total) === 0) {
     await seedDemo()
-    lines.push(`Demo company created. Sign in at ${appUrl}/login as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`)
+    lines.push(
+      `Demo company created. Sign in at ${appUrl}/login as ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}`
+    )
   } else if (Number(companies.total) === 0) {
     lines.push(`No company yet: open ${appUrl}/setup to create the first company and admin`)
   }

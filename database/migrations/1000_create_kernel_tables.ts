@@ -79,7 +79,13 @@ export default class extends BaseSchema {
     })
 
     this.schema.createTable('role_permissions', (table) => {
-      table.integer('role_id').unsigned().notNullable().references('id').inTable('roles').onDelete('CASCADE')
+      table
+        .integer('role_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('roles')
+        .onDelete('CASCADE')
       table.string('permission', 120).notNullable()
       // Record scope for reads of this permission's resource: all | team | own
       table.string('scope', 8).notNullable().defaultTo('all')
@@ -87,8 +93,20 @@ export default class extends BaseSchema {
     })
 
     this.schema.createTable('company_users', (table) => {
-      table.integer('company_id').unsigned().notNullable().references('id').inTable('companies').onDelete('CASCADE')
-      table.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE')
+      table
+        .integer('company_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('companies')
+        .onDelete('CASCADE')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
       table.integer('role_id').unsigned().notNullable().references('id').inTable('roles')
       table.primary(['company_id', 'user_id'])
       table.index(['user_id'])
@@ -96,7 +114,13 @@ export default class extends BaseSchema {
 
     this.schema.createTable('teams', (table) => {
       table.increments('id')
-      table.integer('company_id').unsigned().notNullable().references('id').inTable('companies').onDelete('CASCADE')
+      table
+        .integer('company_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('companies')
+        .onDelete('CASCADE')
       table.string('name', 120).notNullable()
       table.timestamp('created_at').notNullable()
       table.timestamp('updated_at').notNullable()
@@ -104,8 +128,20 @@ export default class extends BaseSchema {
     })
 
     this.schema.createTable('team_users', (table) => {
-      table.integer('team_id').unsigned().notNullable().references('id').inTable('teams').onDelete('CASCADE')
-      table.integer('user_id').unsigned().notNullable().references('id').inTable('users').onDelete('CASCADE')
+      table
+        .integer('team_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('teams')
+        .onDelete('CASCADE')
+      table
+        .integer('user_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('users')
+        .onDelete('CASCADE')
       table.primary(['team_id', 'user_id'])
       table.index(['user_id'])
     })
@@ -120,7 +156,13 @@ export default class extends BaseSchema {
 
     this.schema.createTable('sequences', (table) => {
       table.increments('id')
-      table.integer('company_id').unsigned().notNullable().references('id').inTable('companies').onDelete('CASCADE')
+      table
+        .integer('company_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('companies')
+        .onDelete('CASCADE')
       table.string('key', 80).notNullable()
       table.string('label', 120).notNullable()
       table.string('prefix', 40).notNullable()
@@ -132,7 +174,13 @@ export default class extends BaseSchema {
     })
 
     this.schema.createTable('sequence_counters', (table) => {
-      table.integer('sequence_id').unsigned().notNullable().references('id').inTable('sequences').onDelete('CASCADE')
+      table
+        .integer('sequence_id')
+        .unsigned()
+        .notNullable()
+        .references('id')
+        .inTable('sequences')
+        .onDelete('CASCADE')
       // '' for series that never reset, the year otherwise
       table.string('period', 10).notNullable()
       table.integer('last_value').notNullable()

@@ -32,13 +32,25 @@ export async function seedDemo() {
       decennialInsurance: 'Assurance décennale n° DEC-2026-001, SMABTP',
     })
     const admin = await User.create(
-      { email: DEMO_LOGIN.email, fullName: 'Claire Martin', password: DEMO_LOGIN.password, isActive: true, locale: 'fr', currentCompanyId: company.id },
+      {
+        email: DEMO_LOGIN.email,
+        fullName: 'Claire Martin',
+        password: DEMO_LOGIN.password,
+        isActive: true,
+        locale: 'fr',
+        currentCompanyId: company.id,
+      },
       { client: trx }
     )
     await addMember(trx, company.id, admin.id, 'admin')
     const [team] = await trx
       .table('teams')
-      .insert({ company_id: company.id, name: 'Équipe couverture', created_at: dbNow(trx), updated_at: dbNow(trx) })
+      .insert({
+        company_id: company.id,
+        name: 'Équipe couverture',
+        created_at: dbNow(trx),
+        updated_at: dbNow(trx),
+      })
       .returning('id')
     const teamId = typeof team === 'object' ? team.id : team
     for (const [email, name, role] of [
@@ -46,7 +58,14 @@ export async function seedDemo() {
       ['technicien@demo.charpente.fr', 'Yann Briand', 'technician'],
     ]) {
       const user = await User.create(
-        { email, fullName: name, password: DEMO_LOGIN.password, isActive: true, locale: 'fr', currentCompanyId: company.id },
+        {
+          email,
+          fullName: name,
+          password: DEMO_LOGIN.password,
+          isActive: true,
+          locale: 'fr',
+          currentCompanyId: company.id,
+        },
         { client: trx }
       )
       await addMember(trx, company.id, user.id, role)

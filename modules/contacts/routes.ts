@@ -19,7 +19,10 @@ export default defineRoutes({
       .get('/create', [ContactsController, 'create'])
       .use(can(PERMISSIONS.create))
       .as('contacts.create')
-    router.post('/', [ContactsController, 'store']).use(can(PERMISSIONS.create)).as('contacts.store')
+    router
+      .post('/', [ContactsController, 'store'])
+      .use(can(PERMISSIONS.create))
+      .as('contacts.store')
     router
       .get('/export.csv', [ContactsController, 'export'])
       .use(can(PERMISSIONS.export))
@@ -54,7 +57,10 @@ export default defineRoutes({
   api(router) {
     const id = router.matchers.number()
     apiDoc(
-      router.get('/', [ContactsApiController, 'index']).use(can(PERMISSIONS.read)).as('api.contacts.index'),
+      router
+        .get('/', [ContactsApiController, 'index'])
+        .use(can(PERMISSIONS.read))
+        .as('api.contacts.index'),
       {
         summary: 'Lists contacts, keyset-paginated (limit 25 by default, 100 at most)',
         description:
@@ -64,7 +70,10 @@ export default defineRoutes({
       }
     )
     apiDoc(
-      router.post('/', [ContactsApiController, 'store']).use(can(PERMISSIONS.create)).as('api.contacts.store'),
+      router
+        .post('/', [ContactsApiController, 'store'])
+        .use(can(PERMISSIONS.create))
+        .as('api.contacts.store'),
       {
         summary: 'Creates a contact; its code comes from the company’s numbering series',
         body: createContactValidator,
@@ -88,7 +97,10 @@ export default defineRoutes({
         .where('id', id)
         .use(can(PERMISSIONS.read))
         .as('api.contacts.show'),
-      { summary: 'One contact with its people and addresses', responses: { 200: '`{ data: Contact }`' } }
+      {
+        summary: 'One contact with its people and addresses',
+        responses: { 200: '`{ data: Contact }`' },
+      }
     )
     apiDoc(
       router
@@ -110,7 +122,10 @@ export default defineRoutes({
         .as('api.contacts.destroy'),
       {
         summary: 'Deletes a contact, or archives it when other modules reference it',
-        responses: { 204: 'Deleted', 200: '`{ data: { archived: true, references } }`: archived instead' },
+        responses: {
+          204: 'Deleted',
+          200: '`{ data: { archived: true, references } }`: archived instead',
+        },
       }
     )
   },

@@ -18,7 +18,9 @@ test.group('Login and logout', () => {
       .form({ email: user.email, password: 'not-the-password' })
       .redirects(0)
     response.assertStatus(302)
-    response.assertFlashMessage('inputErrorsBag', { email: ['Adresse e-mail ou mot de passe incorrect'] })
+    response.assertFlashMessage('inputErrorsBag', {
+      email: ['Adresse e-mail ou mot de passe incorrect'],
+    })
   })
 
   test('the right password signs in and opens the dashboard', async ({ client }) => {
@@ -49,7 +51,11 @@ test.group('Interface language', () => {
     assert,
   }) => {
     const { user } = await companyWithUser('staff')
-    const page = await client.get('/').loginAs(user).header('accept-language', 'en-US,en').withInertia()
+    const page = await client
+      .get('/')
+      .loginAs(user)
+      .header('accept-language', 'en-US,en')
+      .withInertia()
     assert.equal(page.inertiaProps.locale, 'fr')
     assert.equal(page.inertiaProps.messages['shell.dashboard'], 'Tableau de bord')
 
@@ -74,7 +80,10 @@ test.group('Interface language', () => {
     assert.equal(french.body().errors[0].message, 'Ce champ est obligatoire')
     user.locale = 'en'
     await user.save()
-    const english = await client.post('/api/v1/contacts').bearerToken(token).json({ kind: 'person' })
+    const english = await client
+      .post('/api/v1/contacts')
+      .bearerToken(token)
+      .json({ kind: 'person' })
     assert.equal(english.body().errors[0].message, 'This field is required')
   })
 })

@@ -12,7 +12,10 @@ const PNG = Buffer.from(
 )
 
 test.group('Company profile', () => {
-  test('an admin updates the legal identity through the API; checks are enforced', async ({ client, assert }) => {
+  test('an admin updates the legal identity through the API; checks are enforced', async ({
+    client,
+    assert,
+  }) => {
     const { user } = await companyWithUser('admin')
     const token = await tokenFor(user)
     const ok = await client.patch('/api/v1/company').bearerToken(token).json({
@@ -47,12 +50,19 @@ test.group('Company profile', () => {
     const staff = await memberOf(company.id, 'staff')
     const token = await tokenFor(staff)
     ;(await client.get('/api/v1/company').bearerToken(token)).assertStatus(200)
-    ;(await client.patch('/api/v1/company').bearerToken(token).json({ name: 'Nope' })).assertStatus(403)
+    ;(await client.patch('/api/v1/company').bearerToken(token).json({ name: 'Nope' })).assertStatus(
+      403
+    )
     ;(await client.get('/settings/company').loginAs(staff).withInertia()).assertStatus(200)
-    ;(await client.put('/settings/company').loginAs(staff).withCsrfToken().json({ name: 'Nope' })).assertStatus(403)
+    ;(
+      await client.put('/settings/company').loginAs(staff).withCsrfToken().json({ name: 'Nope' })
+    ).assertStatus(403)
   })
 
-  test('the logo is checked on its content and served to members only', async ({ client, assert }) => {
+  test('the logo is checked on its content and served to members only', async ({
+    client,
+    assert,
+  }) => {
     const { user } = await companyWithUser('admin')
     const other = await companyWithUser('admin')
     const folder = app.makePath('tmp', 'uploads-test')
@@ -84,7 +94,10 @@ test.group('Company profile', () => {
     ;(await client.get('/company/logo').loginAs(other.user)).assertStatus(404)
   })
 
-  test('the switcher moves a member between their companies, never into others', async ({ client, assert }) => {
+  test('the switcher moves a member between their companies, never into others', async ({
+    client,
+    assert,
+  }) => {
     const { company: first, user } = await companyWithUser('admin')
     const stranger = await companyWithUser('admin')
     const second = await db.transaction(async (trx) => {
@@ -92,17 +105,29 @@ test.group('Company profile', () => {
       await addMember(trx, c.id, user.id, 'staff')
       return c
     })
-    const switched = await client.post('/company').loginAs(user).withCsrfToken().json({ companyId: second.id }).redirects(0)
+    const switched = await client
+      .post('/company')
+      .loginAs(user)
+      .withCsrfToken()
+      .json({ companyId: second.id })
+      .redirects(0)
     switched.assertStatus(302)
     await user.refresh()
     assert.equal(user.currentCompanyId, second.id)
-    const page = await client.get('/').loginAs(await User.findOrFail(user.id)).withInertia()
+    const page = await client
+      .get('/')
+      .loginAs(await User.findOrFail(user.id))
+      .withInertia()
     assert.equal(page.inertiaProps.company.id, second.id)
     assert.sameMembers(
       page.inertiaProps.companies.map((c: any) => c.id),
       [first.id, second.id]
     )
-    const refused = await client.post('/company').loginAs(user).withCsrfToken().json({ companyId: stranger.company.id })
+    const refused = await client
+      .post('/company')
+      .loginAs(user)
+      .withCsrfToken()
+      .json({ companyId: stranger.company.id })
     refused.assertStatus(403)
   })
 })

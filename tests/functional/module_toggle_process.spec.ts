@@ -31,7 +31,10 @@ test.group('Enabling and disabling from another process', () => {
   }) => {
     const { user } = await companyWithUser('admin')
     const token = await tokenFor(user)
-    await client.post('/api/v1/contacts').bearerToken(token).json({ kind: 'person', name: 'Still here' })
+    await client
+      .post('/api/v1/contacts')
+      .bearerToken(token)
+      .json({ kind: 'person', name: 'Still here' })
     const status = async () => (await client.get('/api/v1/contacts').bearerToken(token)).status()
     assert.equal(await status(), 200)
 
@@ -47,6 +50,9 @@ test.group('Enabling and disabling from another process', () => {
     const on = await waitForStatus(status, 200)
     assert.equal(on.status, 200)
     const list = await client.get('/api/v1/contacts').bearerToken(token)
-    assert.deepEqual(list.body().data.map((c: any) => c.name), ['Still here'])
+    assert.deepEqual(
+      list.body().data.map((c: any) => c.name),
+      ['Still here']
+    )
   }).timeout(60000)
 })

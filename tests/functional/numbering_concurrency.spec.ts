@@ -12,20 +12,25 @@ test.group('Numbering under concurrency', () => {
     const count = db.connection().dialect.name === 'postgres' ? 200 : 50
     const responses = await Promise.all(
       Array.from({ length: count }, (_, i) =>
-        client.post('/api/v1/contacts').bearerToken(token).json({ kind: 'person', name: `Concurrent ${i}` })
+        client
+          .post('/api/v1/contacts')
+          .bearerToken(token)
+          .json({ kind: 'person', name: `Concurrent ${i}` })
       )
     )
     for (const response of responses) response.assertStatus(201)
     const rows = await db.from('contacts').where('company_id', company.id).select('code')
     const numbers = rows.map((r) => Number(String(r.code).replace('CL-', ''))).sort((a, b) => a - b)
     assert.lengthOf(numbers, count)
-    assert.deepEqual(numbers, Array.from({ length: count }, (_, i) => i + 1))
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: count }, (_, i) => i + 1)
+    )
   }).timeout(120000)
 
   test('a rolled-back transaction gives its number back', async ({ assert }) => {
     const { company } = await companyWithUser('admin')
-    const take = () =>
-      db.transaction((trx) => nextNumber(trx, company.id, 'contacts.contact'))
+    const take = () => db.transaction((trx) => nextNumber(trx, company.id, 'contacts.contact'))
     assert.equal((await take()).formatted, 'CL-00001')
     await assert.rejects(() =>
       db.transaction(async (trx) => {
@@ -41,7 +46,13 @@ test.group('Numbering under concurrency', () => {
     await db.transaction((trx) =>
       ensureSequence(
         company.id,
-        { key: 'test.yearly', label: { fr: 'Test', en: 'Test' }, prefix: 'FA-{YYYY}-', padding: 4, reset: 'yearly' },
+        {
+          key: 'test.yearly',
+          label: { fr: 'Test', en: 'Test' },
+          prefix: 'FA-{YYYY}-',
+          padding: 4,
+          reset: 'yearly',
+        },
         trx
       )
     )

@@ -1,6 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
 import User from '#models/user'
-import Company from '#models/company'
+import type Company from '#models/company'
 import { createCompany, addMember } from '#services/companies'
 
 let counter = 0

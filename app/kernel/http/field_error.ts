@@ -10,6 +10,7 @@ import { HttpContext } from '@adonisjs/core/http'
 export function fieldError(field: string, message: string, rule = 'invalid') {
   const i18n = HttpContext.get()?.i18n
   const key = `validator.shared.messages.${rule}`
-  const text = i18n && (i18n.hasMessage(key) || i18n.hasFallbackMessage(key)) ? i18n.t(key) : message
+  const text =
+    i18n && (i18n.hasMessage(key) || i18n.hasFallbackMessage(key)) ? i18n.t(key) : message
   return new errors.E_VALIDATION_ERROR([{ field, message: text, rule }])
 }

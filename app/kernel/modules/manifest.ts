@@ -84,7 +84,16 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
       fail(`sequences[${i}].reset`, 'must be "yearly" or "never"')
     }
   }
-  for (const key of ['routes', 'seed', 'demo', 'install', 'upgrade', 'enable', 'disable', 'uninstall']) {
+  for (const key of [
+    'routes',
+    'seed',
+    'demo',
+    'install',
+    'upgrade',
+    'enable',
+    'disable',
+    'uninstall',
+  ]) {
     if (m[key] !== undefined && typeof m[key] !== 'function') fail(key, 'must be a function')
   }
   return m as ModuleManifest

@@ -68,8 +68,6 @@ export async function keysetPage<Row extends { id: number }>(
   const data = hasMore ? rows.slice(0, options.limit) : rows
   const last = data[data.length - 1]
   const nextCursor =
-    hasMore && last
-      ? encodeCursor(options.valueOf ? options.valueOf(last) : null, last.id)
-      : null
+    hasMore && last ? encodeCursor(options.valueOf ? options.valueOf(last) : null, last.id) : null
   return { data, nextCursor }
 }

@@ -100,7 +100,10 @@ export async function resolveAccess(userId: number, companyId: number): Promise<
   let access: Access | null = null
   if (membership) {
     const [grants, teams] = await Promise.all([
-      db.from('role_permissions').where('role_id', membership.role_id).select('permission', 'scope'),
+      db
+        .from('role_permissions')
+        .where('role_id', membership.role_id)
+        .select('permission', 'scope'),
       db
         .from('team_users')
         .join('teams', 'teams.id', 'team_users.team_id')

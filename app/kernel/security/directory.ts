@@ -6,7 +6,10 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
  * Modules call these instead of querying the kernel's tables.
  */
 
-export async function companyMembers(companyId: number, client: QueryClientContract = db.connection()) {
+export async function companyMembers(
+  companyId: number,
+  client: QueryClientContract = db.connection()
+) {
   const rows = await client
     .from('company_users')
     .join('users', 'users.id', 'company_users.user_id')
@@ -16,7 +19,10 @@ export async function companyMembers(companyId: number, client: QueryClientContr
   return rows.map((row) => ({ id: row.id as number, name: (row.full_name ?? row.email) as string }))
 }
 
-export async function companyTeams(companyId: number, client: QueryClientContract = db.connection()) {
+export async function companyTeams(
+  companyId: number,
+  client: QueryClientContract = db.connection()
+) {
   const rows = await client
     .from('teams')
     .where('company_id', companyId)

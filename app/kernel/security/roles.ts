@@ -54,7 +54,10 @@ export async function grantDefaultPermissions(
   only?: string[]
 ) {
   await createMissingRoles(client)
-  const roles = await client.from('roles').whereIn('key', [...BUILTIN_ROLES]).select('id', 'key')
+  const roles = await client
+    .from('roles')
+    .whereIn('key', [...BUILTIN_ROLES])
+    .select('id', 'key')
   const roleId = new Map(roles.map((r) => [r.key as string, r.id as number]))
   for (const permission of manifest.permissions ?? []) {
     for (const role of permission.defaults ?? []) {
@@ -73,6 +76,9 @@ export async function grantDefaultPermissions(
   }
 }
 
-export async function revokeModulePermissions(manifest: ModuleManifest, client: QueryClientContract) {
+export async function revokeModulePermissions(
+  manifest: ModuleManifest,
+  client: QueryClientContract
+) {
   await client.from('role_permissions').whereLike('permission', `${manifest.name}.%`).delete()
 }

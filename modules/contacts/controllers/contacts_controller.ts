@@ -74,7 +74,10 @@ export default class ContactsController {
   }
 
   async edit(ctx: HttpContext) {
-    const contact = await new ContactService(ctx.access).find(Number(ctx.params.id), PERMISSIONS.update)
+    const contact = await new ContactService(ctx.access).find(
+      Number(ctx.params.id),
+      PERMISSIONS.update
+    )
     return ctx.inertia.render('contacts/edit', {
       contact: contactToJson(contact),
       options: await this.#formOptions(ctx),

@@ -107,7 +107,10 @@ export default class ContactService {
   /** One contact within the user's scope for `permission`, else 404 (never 403: no leak). */
   async find(id: number, permission: string = PERMISSIONS.read) {
     if (!Number.isInteger(id) || id < 1) throw notFound()
-    const contact = await this.scoped(permission).where('id', id).preload('people', (q) => q.orderBy('position')).first()
+    const contact = await this.scoped(permission)
+      .where('id', id)
+      .preload('people', (q) => q.orderBy('position'))
+      .first()
     if (!contact) throw notFound()
     return contact
   }
@@ -147,7 +150,11 @@ export default class ContactService {
     )
   }
 
-  async #replacePeople(contact: Contact, people: ContactInput['people'], trx: TransactionClientContract) {
+  async #replacePeople(
+    contact: Contact,
+    people: ContactInput['people'],
+    trx: TransactionClientContract
+  ) {
     if (people === undefined) return
     await ContactPerson.query({ client: trx }).where('contact_id', contact.id).delete()
     if (people.length) {
@@ -221,7 +228,9 @@ export default class ContactService {
    * Deletes a contact, or archives it when another module's records point at
    * it (the kernel's deletion hook), so nothing is orphaned.
    */
-  async remove(id: number): Promise<{ archived: boolean; references: { module: string; count: number }[] }> {
+  async remove(
+    id: number
+  ): Promise<{ archived: boolean; references: { module: string; count: number }[] }> {
     return db.transaction(async (trx) => {
       const contact = await this.scoped(PERMISSIONS.delete, trx).where('id', id).forUpdate().first()
       if (!contact) throw notFound()

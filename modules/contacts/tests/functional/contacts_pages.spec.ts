@@ -4,7 +4,10 @@ import { companyWithUser, memberOf } from '#tests/helpers/fixtures'
 import moduleManager from '#kernel/modules/module_manager'
 
 test.group('Contacts pages', () => {
-  test('the list shows the company’s contacts, searchable and paginated', async ({ client, assert }) => {
+  test('the list shows the company’s contacts, searchable and paginated', async ({
+    client,
+    assert,
+  }) => {
     const { user } = await companyWithUser('admin')
     for (const name of ['Écoles de Rennes', 'Ardoises Bleues', 'Charpentes Morin']) {
       const created = await client
@@ -26,7 +29,10 @@ test.group('Contacts pages', () => {
     assert.isTrue(list.inertiaProps.can.create)
 
     const search = await client.get('/contacts?search=ecole').loginAs(user).withInertia()
-    assert.deepEqual(search.inertiaProps.contacts.map((c: any) => c.name), ['Écoles de Rennes'])
+    assert.deepEqual(
+      search.inertiaProps.contacts.map((c: any) => c.name),
+      ['Écoles de Rennes']
+    )
 
     // A hand-edited query string shows the default list instead of an error.
     const odd = await client.get('/contacts?limit=abc&sort=sideways').loginAs(user).withInertia()
@@ -61,7 +67,7 @@ test.group('Contacts pages', () => {
       .withCsrfToken()
       .json({ kind: 'person', name: 'Hélène Corre', people: [{ lastName: 'Corre' }] })
       .redirects(0)
-    const location = created.header('location')
+    const location = created.header('location') ?? ''
     assert.match(location, /^\/contacts\/\d+$/)
     const show = await client.get(location).loginAs(user).withInertia()
     show.assertInertiaComponent('contacts/show')
@@ -70,7 +76,12 @@ test.group('Contacts pages', () => {
 
     const edit = await client.get(`${location}/edit`).loginAs(user).withInertia()
     edit.assertInertiaComponent('contacts/edit')
-    const updated = await client.put(location).loginAs(user).withCsrfToken().json({ name: 'Hélène Corre-Le Goff' }).redirects(0)
+    const updated = await client
+      .put(location)
+      .loginAs(user)
+      .withCsrfToken()
+      .json({ name: 'Hélène Corre-Le Goff' })
+      .redirects(0)
     updated.assertStatus(302)
     const again = await client.get(location).loginAs(user).withInertia()
     assert.equal(again.inertiaProps.contact.name, 'Hélène Corre-Le Goff')
@@ -80,7 +91,9 @@ test.group('Contacts pages', () => {
     ;(await client.get(location).loginAs(user)).assertStatus(404)
   })
 
-  test('a technician sees the list but not the create form; the CSV needs its permission', async ({ client }) => {
+  test('a technician sees the list but not the create form; the CSV needs its permission', async ({
+    client,
+  }) => {
     const { company } = await companyWithUser('admin')
     const technician = await memberOf(company.id, 'technician')
     ;(await client.get('/contacts').loginAs(technician).withInertia()).assertStatus(200)
@@ -88,9 +101,16 @@ test.group('Contacts pages', () => {
     ;(await client.get('/contacts/export.csv').loginAs(technician)).assertStatus(403)
   })
 
-  test('a disabled module answers 404 and leaves the menu; enabling brings both back with the data', async ({ client, assert }) => {
+  test('a disabled module answers 404 and leaves the menu; enabling brings both back with the data', async ({
+    client,
+    assert,
+  }) => {
     const { user } = await companyWithUser('admin')
-    await client.post('/contacts').loginAs(user).withCsrfToken().json({ kind: 'person', name: 'Kept' })
+    await client
+      .post('/contacts')
+      .loginAs(user)
+      .withCsrfToken()
+      .json({ kind: 'person', name: 'Kept' })
     const menuOf = async () =>
       (await client.get('/').loginAs(user).withInertia()).inertiaProps.menu.map((e: any) => e.key)
     assert.include(await menuOf(), 'contacts')
@@ -105,7 +125,10 @@ test.group('Contacts pages', () => {
     }
     const list = await client.get('/contacts').loginAs(user).withInertia()
     list.assertStatus(200)
-    assert.deepEqual(list.inertiaProps.contacts.map((c: any) => c.name), ['Kept'])
+    assert.deepEqual(
+      list.inertiaProps.contacts.map((c: any) => c.name),
+      ['Kept']
+    )
     assert.include(await menuOf(), 'contacts')
   })
 })
