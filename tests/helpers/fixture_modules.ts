@@ -13,6 +13,8 @@ export interface FixtureModule {
   tables?: string[]
   /** Permissions it declares, granted to staff by default */
   permissions?: string[]
+  /** Adds a second migration that fails after creating this table */
+  failingMigration?: string
 }
 
 /**
@@ -62,6 +64,24 @@ ${create}
 
   async down() {
 ${drop}
+  }
+}
+`
+      )
+    }
+    if (m.failingMigration) {
+      writeFileSync(
+        join(folder, `database/migrations/2000_broken_${m.name}.ts`),
+        `import { BaseSchema } from '@adonisjs/lucid/schema'
+
+export default class extends BaseSchema {
+  async up() {
+    this.schema.createTable('${m.failingMigration}', (table) => table.increments('id'))
+    this.schema.raw('this is not SQL')
+  }
+
+  async down() {
+    this.schema.dropTableIfExists('${m.failingMigration}')
   }
 }
 `

@@ -303,6 +303,17 @@ export class ModuleManager {
     })
     await runner.run()
     if (runner.error) {
+      // Each migration file commits on its own: undo the ones this run applied,
+      // so a failed enable leaves the schema as it found it.
+      const applied = Object.values(runner.migratedFiles).filter((f) => f.status === 'completed')
+      if (applied.length) {
+        const undo = new MigrationRunner(db, app, {
+          direction: 'down',
+          step: applied.length,
+          connectionName: this.#connection(name),
+        })
+        await undo.run()
+      }
       throw new ModuleError(`Module "${name}": migration failed: ${runner.error.message}`)
     }
     return Object.keys(runner.migratedFiles)
