@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import { loginValidator } from '#validators/auth'
 import { fieldError } from '#kernel/http/field_error'
+import { throttledLogin, TooManyLoginAttempts } from '#kernel/security/login_throttle'
 
 export default class SessionController {
   async create({ inertia, response }: HttpContext) {
@@ -18,8 +19,11 @@ export default class SessionController {
     const t = ctx.i18n
     let user: User
     try {
-      user = await User.verifyCredentials(email.toLowerCase(), password)
-    } catch {
+      user = await throttledLogin(email, request.ip(), () =>
+        User.verifyCredentials(email.toLowerCase(), password)
+      )
+    } catch (error) {
+      if (error instanceof TooManyLoginAttempts) throw error
       throw fieldError('email', t.t('auth.invalid_credentials'), 'credentials')
     }
     if (!user.isActive) throw fieldError('email', t.t('auth.account_disabled'), 'disabled')

@@ -87,3 +87,64 @@ test.group('Interface language', () => {
     assert.equal(english.body().errors[0].message, 'This field is required')
   })
 })
+
+test.group('Sign-in throttling', () => {
+  test('the 6th wrong password in a row for one account is refused with the wait time', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await companyWithUser('staff')
+    for (let i = 0; i < 5; i++) {
+      const response = await client
+        .post('/login')
+        .withCsrfToken()
+        .header('accept', 'application/json')
+        .json({ email: user.email, password: `wrong-${i}-password` })
+      response.assertStatus(422)
+    }
+    const sixth = await client
+      .post('/login')
+      .withCsrfToken()
+      .header('accept', 'application/json')
+      .json({ email: user.email, password: 'wrong-again-password' })
+    sixth.assertStatus(429)
+    assert.equal(sixth.body().errors[0].rule, 'throttle')
+    assert.match(sixth.body().errors[0].message, /Réessayez dans 15 minute/)
+    assert.isAbove(Number(sixth.header('retry-after')), 800)
+
+    // Even the right password waits: the account is locked, not the guess.
+    const right = await client
+      .post('/login')
+      .withCsrfToken()
+      .header('accept', 'application/json')
+      .json({ email: user.email, password: TEST_PASSWORD })
+    right.assertStatus(429)
+
+    // A page gets the same refusal as a form error on the email field.
+    const page = await client
+      .post('/login')
+      .withCsrfToken()
+      .header('referer', '/login')
+      .form({ email: user.email, password: TEST_PASSWORD })
+      .redirects(0)
+    page.assertStatus(302)
+    page.assertFlashMessage('inputErrorsBag', {
+      email: ['Trop de tentatives de connexion. Réessayez dans 15 minute(s).'],
+    })
+  })
+
+  test('a success clears the account’s failures', async ({ client }) => {
+    const { user } = await companyWithUser('staff')
+    const attempt = (password: string) =>
+      client
+        .post('/login')
+        .withCsrfToken()
+        .header('accept', 'application/json')
+        .json({ email: user.email, password })
+        .redirects(0)
+    for (let i = 0; i < 4; i++) (await attempt('not-the-password')).assertStatus(422)
+    ;(await attempt(TEST_PASSWORD)).assertStatus(302)
+    for (let i = 0; i < 4; i++) (await attempt('not-the-password')).assertStatus(422)
+    ;(await attempt(TEST_PASSWORD)).assertStatus(302)
+  })
+})
