@@ -12,13 +12,8 @@ export default class ModulesProvider {
     await registry.discover()
     const emitter = await this.app.container.make('emitter')
     const { default: moduleManager } = await import('#kernel/modules/module_manager')
-    for (const manifest of registry.all()) {
-      for (const listener of manifest.listeners ?? []) {
-        emitter.on(listener.event as any, async (payload: unknown) => {
-          if (await moduleManager.isEnabled(manifest.name)) await listener.handle(payload)
-        })
-      }
-    }
+    const { wireListeners } = await import('#kernel/modules/listeners')
+    wireListeners(registry, moduleManager, emitter)
   }
 
   /** With Redis configured, enabling or disabling reaches every instance at once. */
