@@ -1,5 +1,5 @@
 import { defineModule } from '#kernel/modules/define_module'
-import { CONTACT_SEQUENCE, PERMISSIONS } from './constants.js'
+import { CONTACT_MODEL, CONTACT_SEQUENCE, PERMISSIONS } from './constants.js'
 
 export default defineModule({
   name: 'contacts',
@@ -59,6 +59,10 @@ export default defineModule({
     },
   ],
   customizable: ['contacts.contact'],
+  // Contacts carry company_id, owner_id and team_id: record scopes filter on them.
+  records: [
+    { model: CONTACT_MODEL, table: 'contacts', permission: PERMISSIONS.read, title: 'name' },
+  ],
   routes: () => import('./routes.js'),
   demo: async (ctx) => (await import('./database/seeders/demo.js')).default(ctx),
 })

@@ -15,6 +15,30 @@ export interface PermissionDeclaration {
   label: Label
   /** Built-in roles granted this permission when the module is enabled (admin always has all) */
   defaults?: BuiltinRole[]
+  /**
+   * Whether a grant of this permission carries a record scope (all, team,
+   * own). By default every module permission does except `.create` ones,
+   * which act on no existing record; kernel permissions never do.
+   */
+  scoped?: boolean
+}
+
+/**
+ * A kind of record a module keeps, and how it relates to a company, an owner
+ * and a team. Record scopes filter on these columns (see Access.scope); the
+ * access explainer reads them to say why a user sees a record or not.
+ */
+export interface RecordDeclaration {
+  /** `<module>.<model>`, e.g. `contacts.contact` */
+  model: string
+  /** The table the records live in */
+  table: string
+  /** The permission that reads them (its scope decides who sees what) */
+  permission: string
+  /** Column names, when they are not company_id, owner_id and team_id */
+  columns?: { company?: string; owner?: string; team?: string }
+  /** A column that names a record to people (e.g. `name`) */
+  title?: string
 }
 
 export interface MenuEntry {
@@ -92,6 +116,8 @@ export interface ModuleManifest {
   workflows?: Record<string, unknown>
   listeners?: ListenerDeclaration[]
   references?: ReferenceCheck[]
+  /** The module's records that record scopes apply to */
+  records?: RecordDeclaration[]
   /** Routes, loaded lazily so the manifest stays cheap to read */
   routes?: () => Promise<{ default: ModuleRoutes }>
   /** Required data, run on enable for every company (idempotent) */

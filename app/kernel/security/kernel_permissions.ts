@@ -20,4 +20,12 @@ export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
     label: { fr: 'Activer et désactiver les modules', en: 'Enable and disable modules' },
     defaults: [],
   },
+  {
+    key: 'kernel.roles.manage',
+    label: {
+      fr: 'Gérer les rôles, les permissions et leurs portées',
+      en: 'Manage roles, permissions and their scopes',
+    },
+    defaults: [],
+  },
 ]
