@@ -28,7 +28,18 @@ export default class ModulesProvider {
     // Only long-running processes listen; a command exits when done.
     if (this.app.getEnvironment() === 'web') {
       redis.subscribe(MODULES_CHANNEL, () => moduleManager.forget())
+      this.#subscribed = true
     }
+  }
+
+  #subscribed = false
+
+  /** A subscriber connection would otherwise keep the process alive after SIGTERM. */
+  async shutdown() {
+    if (!this.#subscribed) return
+    const { default: redis } = await import('@adonisjs/redis/services/main')
+    await redis.unsubscribe(MODULES_CHANNEL)
+    await redis.connection().disconnect()
   }
 }
 

@@ -48,9 +48,25 @@ export async function startIsolatedSite(name: string, port: number) {
   return {
     url,
     async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')
-      await new Promise((resolve) => child.once('exit', resolve))
+      // A graceful stop is part of what is tested elsewhere; here, never hang on it.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10000)
+      await exited
+      clearTimeout(timer)
       await cleanup()
+    },
+    /** Sends SIGTERM and reports how the process ended (no kill fallback). */
+    async stopAndWait(): Promise<{ exitCode: number | null; signal: string | null }> {
+      const ended = new Promise<{ exitCode: number | null; signal: string | null }>((resolve) =>
+        child.once('exit', (exitCode, signal) => resolve({ exitCode, signal }))
+      )
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15000)
+      const result = await ended
+      clearTimeout(timer)
+      await cleanup()
+      return result
     },
   }
 }
