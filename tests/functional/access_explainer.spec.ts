@@ -30,6 +30,7 @@ test.group('Access explainer', () => {
       allowed: true,
       reason: 'granted',
       role: role.key,
+      roleName: role.name,
       scope: 'team',
     })
 

@@ -32,6 +32,8 @@ export interface Explanation {
   permissionKnown: boolean
   member: boolean
   role: string | null
+  /** The role's name as admins gave it (filled in by explain()) */
+  roleName: string | null
   granted: boolean
   scope: RecordScope | null
   teamIds: number[]
@@ -64,6 +66,7 @@ export function decide(
     permissionKnown: known,
     member: Boolean(access),
     role: access?.role ?? null,
+    roleName: null,
     granted: false,
     scope: null,
     teamIds: access ? [...access.teamIds] : [],
@@ -147,12 +150,16 @@ export async function explain(input: {
   const permission = input.permission ?? declaration?.permission ?? ''
   const access = await resolveAccess(input.userId, input.companyId)
   const known = permissionIndex().has(permission)
+  const role = access
+    ? await db.from('roles').where('key', access.role).select('name').first()
+    : null
+  const named = (result: Explanation) => ({ ...result, roleName: role?.name ?? null })
   if (input.model === undefined || input.id === undefined) {
-    return decide(access, permission, { known })
+    return named(decide(access, permission, { known }))
   }
   let record = declaration ? await recordFacts(input.model, input.id) : null
   // The explainer works within one company: another company's record is
   // reported as not found, as the scope itself would.
   if (record && record.companyId !== input.companyId) record = null
-  return decide(access, permission, { known, record, recordId: input.id })
+  return named(decide(access, permission, { known, record, recordId: input.id }))
 }
