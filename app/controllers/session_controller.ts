@@ -3,6 +3,7 @@ import User from '#models/user'
 import { loginValidator } from '#validators/auth'
 import { fieldError } from '#kernel/http/field_error'
 import { throttledLogin, TooManyLoginAttempts } from '#kernel/security/login_throttle'
+import { loginSucceeded, loginFailed, loggedOut } from '#kernel/audit/auth_events'
 
 export default class SessionController {
   async create({ inertia, response }: HttpContext) {
@@ -23,16 +24,24 @@ export default class SessionController {
         User.verifyCredentials(email.toLowerCase(), password)
       )
     } catch (error) {
-      if (error instanceof TooManyLoginAttempts) throw error
+      const throttled = error instanceof TooManyLoginAttempts
+      await loginFailed(email, throttled ? 'throttled' : 'credentials')
+      if (throttled) throw error
       throw fieldError('email', t.t('auth.invalid_credentials'), 'credentials')
     }
-    if (!user.isActive) throw fieldError('email', t.t('auth.account_disabled'), 'disabled')
+    if (!user.isActive) {
+      await loginFailed(email, 'disabled')
+      throw fieldError('email', t.t('auth.account_disabled'), 'disabled')
+    }
     await auth.use('web').login(user)
+    await loginSucceeded(user)
     return response.redirect('/')
   }
 
   async destroy({ auth, response, session }: HttpContext) {
+    const user = auth.use('web').user
     await auth.use('web').logout()
+    if (user) await loggedOut(user)
     session.clear()
     return response.redirect('/login')
   }

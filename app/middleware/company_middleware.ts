@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import { resolveAccess, companiesOf, type Access } from '#kernel/security/access'
+import { accessDenied } from '#kernel/audit/auth_events'
 
 /**
  * Picks the company the request works in — the X-Company-Id header (API),
@@ -18,6 +19,11 @@ export default class CompanyMiddleware {
       const id = Number(header)
       access = Number.isInteger(id) ? await resolveAccess(user.id, id) : null
       if (!access) {
+        // Filed under the user's own company, whose admins answer for them.
+        await accessDenied(
+          { reason: 'company', companyId: header.slice(0, 20) },
+          { companyId: user.currentCompanyId }
+        )
         throw new Exception('You are not a member of this company', {
           status: 403,
           code: 'E_COMPANY_FORBIDDEN',
@@ -31,6 +37,7 @@ export default class CompanyMiddleware {
         if (first) access = await resolveAccess(user.id, first.id)
       }
       if (!access) {
+        await accessDenied({ reason: 'no_company' }, { companyId: user.currentCompanyId })
         throw new Exception('Your account is not a member of any company', {
           status: 403,
           code: 'E_COMPANY_FORBIDDEN',

@@ -63,6 +63,13 @@ export default defineModule({
   records: [
     { model: CONTACT_MODEL, table: 'contacts', permission: PERMISSIONS.read, title: 'name' },
   ],
+  audited: {
+    // A contact's history is shown to whoever may see the contact (scoped find).
+    'contacts.contact': {
+      readable: async (access, id) =>
+        (await (await import('./index.js')).findContact(access, Number(id))) !== null,
+    },
+  },
   routes: () => import('./routes.js'),
   demo: async (ctx) => (await import('./database/seeders/demo.js')).default(ctx),
 })

@@ -1,7 +1,9 @@
 import { test } from '@japa/runner'
 import { companyWithUser, memberOf, tokenFor } from '#tests/helpers/fixtures'
 import { memberWithGrants, teamOf } from '#tests/helpers/roles'
-import { resolveAccess } from '#kernel/security/access'
+import { resolveAccess, forgetAccess } from '#kernel/security/access'
+import { explain } from '#kernel/security/explain'
+import db from '@adonisjs/lucid/services/db'
 import { CONTACT_MODEL } from '#modules/contacts/index'
 
 async function contactOf(adminId: number, companyId: number, ownerId: number, teamId?: number) {
@@ -118,5 +120,40 @@ test.group('Access explainer', () => {
       .withInertia()
     wrong.assertStatus(200)
     assert.isString(wrong.inertiaProps.error)
+  })
+
+  test('explain() and the query scope agree on every record, for every scope', async ({
+    assert,
+  }) => {
+    const { company, user: admin } = await companyWithUser('admin')
+    const colleague = await memberOf(company.id, 'staff')
+    const records = []
+    for (const scope of ['all', 'team', 'own'] as const) {
+      const { user } = await memberWithGrants(company.id, [
+        { permission: 'contacts.contact.read', scope },
+      ])
+      const team = await teamOf(company.id, [user.id])
+      records.push(
+        await contactOf(admin.id, company.id, user.id),
+        await contactOf(admin.id, company.id, colleague.id, team),
+        await contactOf(admin.id, company.id, colleague.id)
+      )
+      forgetAccess()
+      const access = (await resolveAccess(user.id, company.id))!
+      const visible = new Set(
+        (await access.scope(db.from('contacts'), 'contacts.contact.read').select('id')).map(
+          (row) => row.id as number
+        )
+      )
+      for (const record of records) {
+        const decision = await explain({
+          userId: user.id,
+          companyId: company.id,
+          model: CONTACT_MODEL,
+          id: record.id,
+        })
+        assert.equal(decision.allowed, visible.has(record.id), `${scope}: contact ${record.id}`)
+      }
+    }
   })
 })

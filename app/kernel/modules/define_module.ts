@@ -1,6 +1,7 @@
 import type { HttpRouterService } from '@adonisjs/core/types'
 import type { TransactionClientContract, QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { ApplicationService } from '@adonisjs/core/types'
+import type { Access } from '../security/access.js'
 
 /** Built-in roles every site has. Modules grant their permissions to them by default. */
 export const BUILTIN_ROLES = ['admin', 'manager', 'staff', 'technician', 'client'] as const
@@ -91,6 +92,23 @@ export interface ReferenceCheck {
   count: (id: number, client: QueryClientContract) => Promise<number>
 }
 
+/**
+ * A model whose changes the kernel's audit trail shows (History tab, admin
+ * audit page), keyed `<module>.<model>` in the manifest.
+ */
+export interface AuditedModel {
+  /**
+   * Whether this user may read the record — the module's own scoped find —
+   * so a record's history is shown exactly to those who may see the record.
+   */
+  readable: (access: Access, id: string) => Promise<boolean>
+  /**
+   * Fields whose values, in the history, only users granted `permission`
+   * see; others see that the field changed, not its values.
+   */
+  sensitive?: { permission: string; fields: string[] }
+}
+
 export interface ModuleRoutes {
   /** Page routes, mounted under `/<module>` with the web middleware stack */
   web?: (router: HttpRouterService) => void
@@ -116,6 +134,8 @@ export interface ModuleManifest {
   workflows?: Record<string, unknown>
   listeners?: ListenerDeclaration[]
   references?: ReferenceCheck[]
+  /** Models with a history, keyed `<module>.<model>` (see AuditedModel) */
+  audited?: Record<string, AuditedModel>
   /** The module's records that record scopes apply to */
   records?: RecordDeclaration[]
   /** Routes, loaded lazily so the manifest stays cheap to read */

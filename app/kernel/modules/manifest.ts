@@ -84,6 +84,21 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
       fail(`sequences[${i}].reset`, 'must be "yearly" or "never"')
     }
   }
+  for (const [model, audited] of Object.entries((m.audited ?? {}) as Record<string, any>)) {
+    if (!model.startsWith(`${m.name}.`)) {
+      fail(`audited.${model}`, `must be named "${m.name}.<model>"`)
+    }
+    if (typeof audited?.readable !== 'function') {
+      fail(`audited.${model}.readable`, 'must be a function (access, id) => Promise<boolean>')
+    }
+    const sensitive = audited.sensitive
+    if (
+      sensitive !== undefined &&
+      (typeof sensitive?.permission !== 'string' || !isStringArray(sensitive.fields))
+    ) {
+      fail(`audited.${model}.sensitive`, 'must be { permission, fields: [...] }')
+    }
+  }
   for (const key of [
     'routes',
     'seed',

@@ -11,6 +11,7 @@ export const RESERVED_MODULE_NAMES = [
   'assets',
   'company',
   'health',
+  'history',
   'kernel',
   'locale',
   'login',

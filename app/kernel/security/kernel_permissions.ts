@@ -28,4 +28,9 @@ export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
     },
     defaults: [],
   },
+  {
+    key: 'kernel.audit.read',
+    label: { fr: "Consulter le journal d'audit", en: 'Read the audit trail' },
+    defaults: [],
+  },
 ]

@@ -8,6 +8,7 @@ import { keysetPage } from '#kernel/pagination/keyset'
 import { referencesTo } from '#kernel/modules/references'
 import { fieldError } from '#kernel/http/field_error'
 import { isCompanyMember, isCompanyTeam } from '#kernel/security/directory'
+import { record, snapshot, type AuditRecord } from '#kernel/audit/audit'
 import Contact, { type Address } from '../models/contact.js'
 import ContactPerson from '../models/contact_person.js'
 import { normalize, escapeLike } from './search.js'
@@ -54,6 +55,31 @@ const SORT_COLUMNS = {
   // Ids grow with creation time: sorting by id is sorting by creation.
   createdAt: { column: undefined, valueOf: undefined },
 } as const
+
+/** Derived columns: they change with the fields they are made of, which are audited. */
+const NOT_AUDITED = ['companyId', 'sortName', 'searchText']
+
+/** A contact as its history shows it: its fields and its people. */
+function auditValues(contact: Contact) {
+  return {
+    ...snapshot(contact),
+    people: (contact.people ?? []).map((p) => ({
+      firstName: p.firstName,
+      lastName: p.lastName,
+      jobTitle: p.jobTitle,
+      email: p.email,
+      phone: p.phone,
+    })),
+  }
+}
+
+function audit(
+  trx: TransactionClientContract,
+  contact: Contact,
+  entry: Pick<AuditRecord, 'event' | 'before' | 'after'>
+) {
+  return record(trx, { ...entry, model: CONTACT_MODEL, recordId: contact.id, ignore: NOT_AUDITED })
+}
 
 function notFound() {
   return new Exception('Contact not found', { status: 404, code: 'E_NOT_FOUND' })
@@ -203,6 +229,7 @@ export default class ContactService {
       await contact.save()
       await this.#replacePeople(contact, input.people ?? [], trx)
       await contact.load('people', (q) => q.orderBy('position'))
+      await audit(trx, contact, { event: 'created', after: auditValues(contact) })
       return contact
     })
   }
@@ -212,6 +239,8 @@ export default class ContactService {
       const contact = await this.scoped(PERMISSIONS.update, trx).where('id', id).forUpdate().first()
       if (!contact) throw notFound()
       await this.#checkOwnership(input, trx)
+      await contact.load('people', (q) => q.orderBy('position'))
+      const before = auditValues(contact)
       const { people, tags, ...fields } = input
       contact.merge(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)))
       if (tags !== undefined) contact.tags = [...new Set(tags)]
@@ -220,6 +249,7 @@ export default class ContactService {
       await contact.save()
       await this.#replacePeople(contact, people, trx)
       await contact.load('people', (q) => q.orderBy('position'))
+      await audit(trx, contact, { event: 'updated', before, after: auditValues(contact) })
       return contact
     })
   }
@@ -237,22 +267,33 @@ export default class ContactService {
       const references = await referencesTo(CONTACT_MODEL, contact.id, trx)
       if (references.length) {
         if (!contact.archivedAt) {
+          const before = snapshot(contact)
           contact.archivedAt = DateTime.utc()
           await contact.save()
+          await audit(trx, contact, { event: 'archived', before, after: snapshot(contact) })
         }
         return { archived: true, references }
       }
+      await contact.load('people', (q) => q.orderBy('position'))
+      const before = auditValues(contact)
       await contact.delete()
+      await audit(trx, contact, { event: 'deleted', before, after: null })
       return { archived: false, references }
     })
   }
 
   /** Restores an archived contact. */
   async restore(id: number) {
-    const contact = await this.find(id, PERMISSIONS.update)
-    contact.archivedAt = null
-    await contact.save()
-    return contact
+    return db.transaction(async (trx) => {
+      const contact = await this.scoped(PERMISSIONS.update, trx).where('id', id).forUpdate().first()
+      if (!contact) throw notFound()
+      if (!contact.archivedAt) return contact
+      const before = snapshot(contact)
+      contact.archivedAt = null
+      await contact.save()
+      await audit(trx, contact, { event: 'restored', before, after: snapshot(contact) })
+      return contact
+    })
   }
 
   /** Streams the filtered list in pages of 1 000 (constant memory), for CSV export. */
