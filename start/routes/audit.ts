@@ -54,7 +54,7 @@ router
 apiDoc(
   router
     .get('/api/v1/history/:model/:id', [AuditController, 'history'])
-      .use([...apiStack(), can('authenticated')])
+    .use([...apiStack(), can('authenticated')])
     .as('api.audit.history'),
   {
     summary: "A record's history, newest first, keyset-paginated",
