@@ -29,6 +29,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   SMTP_USERNAME: Env.schema.string.optional(),
   SMTP_PASSWORD: Env.schema.string.optional(),
   MAIL_FROM: Env.schema.string.optional(),
+  MAIL_MAILER: Env.schema.enum.optional(['smtp', 'dev'] as const),
 
   MODULES: Env.schema.string.optional(),
   DEMO: Env.schema.boolean.optional(),

@@ -5,6 +5,7 @@ import registry from '#kernel/modules/registry'
 import { apiDoc } from '#kernel/api/docs'
 import { companyValidator } from '#validators/preferences'
 import { updateCompanyValidator } from '#validators/company'
+import '#start/routes/admin_users'
 import '#start/routes/audit'
 import '#start/routes/admin_roles'
 

@@ -3,6 +3,7 @@ import User from '#models/user'
 import { loginValidator } from '#validators/auth'
 import { fieldError } from '#kernel/http/field_error'
 import { throttledLogin, TooManyLoginAttempts } from '#kernel/security/login_throttle'
+import { startUserSession, endCurrentSession } from '#kernel/users/sessions'
 import { loginSucceeded, loginFailed, loggedOut } from '#kernel/audit/auth_events'
 
 export default class SessionController {
@@ -33,16 +34,22 @@ export default class SessionController {
       await loginFailed(email, 'disabled')
       throw fieldError('email', t.t('auth.account_disabled'), 'disabled')
     }
+    // login() gives the session a new id (no fixation); the tag lets the user's
+    // sessions be listed and ended, the sign-in time bounds its lifetime.
     await auth.use('web').login(user)
+    await startUserSession(ctx, user.id)
     await loginSucceeded(user)
     return response.redirect('/')
   }
 
-  async destroy({ auth, response, session }: HttpContext) {
-    const user = auth.use('web').user
-    await auth.use('web').logout()
+  /**
+   * Logout deletes the session from the store, not only the user id in it:
+   * a copy of the old cookie no longer works.
+   */
+  async destroy(ctx: HttpContext) {
+    const user = ctx.auth.use('web').user
+    await endCurrentSession(ctx)
     if (user) await loggedOut(user)
-    session.clear()
-    return response.redirect('/login')
+    return ctx.response.redirect('/login')
   }
 }

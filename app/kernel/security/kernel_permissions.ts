@@ -33,4 +33,12 @@ export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
     label: { fr: "Consulter le journal d'audit", en: 'Read the audit trail' },
     defaults: [],
   },
+  {
+    key: 'kernel.users.manage',
+    label: {
+      fr: 'Inviter, activer et désactiver les utilisateurs, gérer leurs rôles et sessions',
+      en: 'Invite, activate and deactivate users, manage their roles and sessions',
+    },
+    defaults: [],
+  },
 ]
