@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import { auditFiltersValidator, historyValidator } from '#validators/audit'
 import { listAudit, type AuditFilters } from '#kernel/audit/reader'
-import { auditedModel, auditedModelNames } from '#kernel/audit/models'
+import { auditedModel, auditedModelOptions } from '#kernel/audit/models'
 import { AUDIT_EVENTS } from '#kernel/audit/audit'
 import { companyMembers } from '#kernel/security/directory'
 
@@ -61,7 +61,10 @@ export default class AuditController {
       options: {
         actors: members,
         events: [...AUDIT_EVENTS],
-        models: ['kernel.user', ...auditedModelNames()],
+        models: [
+          { value: 'kernel.user', label: ctx.i18n.t('audit.model.kernel.user') },
+          ...auditedModelOptions(ctx.i18n.locale),
+        ],
       },
     })
   }

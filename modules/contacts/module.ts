@@ -66,6 +66,7 @@ export default defineModule({
   audited: {
     // A contact's history is shown to whoever may see the contact (scoped find).
     'contacts.contact': {
+      label: { fr: 'Contact', en: 'Contact' },
       readable: async (access, id) =>
         (await (await import('./index.js')).findContact(access, Number(id))) !== null,
     },

@@ -27,10 +27,6 @@ export function eventLabel(event: string) {
   return label(`audit.event.${event}`, event)
 }
 
-export function modelLabel(model: string | null) {
-  return model ? label(`audit.model.${model}`, model) : ''
-}
-
 /** Date and time, to the second, in the site's time zone. */
 export function formatDateTime(value: string, timeZone = 'Europe/Paris') {
   const locale = page.props.locale === 'en' ? 'en-GB' : 'fr-FR'

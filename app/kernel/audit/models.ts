@@ -31,12 +31,21 @@ export async function auditedModel(
   return { ...declaration, module: name }
 }
 
-/** Every audited model name, kernel's and modules' (enabled or not). */
-export function auditedModelNames(): string[] {
-  return [
-    ...kernelModels.keys(),
-    ...registry.all().flatMap((m) => Object.keys(m.audited ?? {})),
-  ].sort()
+/**
+ * Every audited model (kernel's and modules', enabled or not) with what its
+ * records are called in `locale`, the model name when it has no label.
+ */
+export function auditedModelOptions(locale: string): { value: string; label: string }[] {
+  const declared: [string, AuditedModel][] = [
+    ...kernelModels.entries(),
+    ...registry.all().flatMap((m) => Object.entries(m.audited ?? {})),
+  ]
+  return declared
+    .map(([value, model]) => ({
+      value,
+      label: model.label ? (model.label[locale as 'fr' | 'en'] ?? model.label.fr) : value,
+    }))
+    .sort((a, b) => a.label.localeCompare(b.label))
 }
 
 /**

@@ -97,6 +97,8 @@ export interface ReferenceCheck {
  * audit page), keyed `<module>.<model>` in the manifest.
  */
 export interface AuditedModel {
+  /** What one record is called, for the admin audit page (e.g. Contact) */
+  label?: Label
   /**
    * Whether this user may read the record — the module's own scoped find —
    * so a record's history is shown exactly to those who may see the record.

@@ -91,6 +91,9 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
     if (typeof audited?.readable !== 'function') {
       fail(`audited.${model}.readable`, 'must be a function (access, id) => Promise<boolean>')
     }
+    if (audited.label !== undefined && !isLabel(audited.label)) {
+      fail(`audited.${model}.label`, 'must be { fr, en }')
+    }
     const sensitive = audited.sensitive
     if (
       sensitive !== undefined &&
