@@ -53,8 +53,13 @@ export class CookieJar {
     }
   }
 
-  async #request(method: string, url: string, body?: Record<string, unknown>) {
-    const headers: Record<string, string> = { cookie: this.header() }
+  async #request(
+    method: string,
+    url: string,
+    body?: Record<string, unknown>,
+    extra: Record<string, string> = {}
+  ) {
+    const headers: Record<string, string> = { cookie: this.header(), ...extra }
     if (body) {
       headers['content-type'] = 'application/json'
       headers['x-xsrf-token'] = decodeURIComponent(this.cookies.get('XSRF-TOKEN') ?? '')
@@ -73,9 +78,19 @@ export class CookieJar {
     return this.#request('GET', url)
   }
 
-  async send(method: 'post' | 'put' | 'delete', url: string, body: Record<string, unknown> = {}) {
+  async send(
+    method: 'post' | 'put' | 'delete',
+    url: string,
+    body: Record<string, unknown> = {},
+    headers: Record<string, string> = {}
+  ) {
     if (!this.cookies.has('XSRF-TOKEN')) await this.get('/login')
-    return this.#request(method.toUpperCase(), url, body)
+    return this.#request(method.toUpperCase(), url, body, headers)
+  }
+
+  /** The JSON body of a response. */
+  static json(response: JarResponse) {
+    return JSON.parse(response.body)
   }
 
   /** The session id the session cookie carries (its signed payload's message). */
