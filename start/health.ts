@@ -9,7 +9,8 @@ import { redisEnabled } from '#config/redis'
 export const healthChecks = new HealthChecks().register([
   // Only a nearly full disk makes the site unable to serve (SQLite, uploads).
   new DiskSpaceCheck().warnWhenExceeds(90).failWhenExceeds(98),
-  new MemoryHeapCheck(),
+  // Relative to the heap limit: a busy process may legitimately use a few hundred MB.
+  new MemoryHeapCheck().warnWhenExceedsPercentage(80).failWhenExceedsPercentage(95),
   new DbCheck(db.connection()),
   ...(redisEnabled ? [new RedisCheck(redis.connection())] : []),
 ])
