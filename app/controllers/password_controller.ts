@@ -5,6 +5,7 @@ import { issueToken, peekToken, consumeToken, type TokenPurpose } from '#kernel/
 import { startUserSession, endSessionsOf } from '#kernel/users/sessions'
 import { sendResetMail } from '#kernel/mail/user_mails'
 import { fieldError } from '#kernel/http/field_error'
+import { passwordChanged } from '#kernel/audit/auth_events'
 import { setPasswordValidator, forgotPasswordValidator } from '#validators/users'
 
 /**
@@ -59,6 +60,7 @@ export default class PasswordController {
     }
     user.password = password
     await user.save()
+    await passwordChanged(user, { via: purpose })
     // Whoever held a session with the old password loses it.
     await endSessionsOf(user.id)
     await ctx.auth.use('web').login(user)

@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import User from '#models/user'
 import { fieldError } from '#kernel/http/field_error'
 import { endSessionsOf, sessionsOf } from '#kernel/users/sessions'
+import { passwordChanged } from '#kernel/audit/auth_events'
 import { profileValidator, changePasswordValidator, changeEmailValidator } from '#validators/users'
 
 /** The signed-in user's own account: name, language, password, email. */
@@ -40,6 +41,7 @@ export default class ProfileController {
     const user = await this.#reauthenticate(ctx, data.currentPassword)
     user.password = data.password
     await user.save()
+    await passwordChanged(user, { via: 'profile' })
     await endSessionsOf(user.id, ctx.session.sessionId)
     ctx.session.flash('success', ctx.i18n.t('users.password_changed'))
     return ctx.response.redirect('/profile')

@@ -2,8 +2,17 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { companyWithUser, memberOf, tokenFor, TEST_PASSWORD } from '#tests/helpers/fixtures'
-import { auditedInsert, auditedUpdate, auditedDelete, record } from '#kernel/audit/audit'
+import {
+  auditedInsert,
+  auditedUpdate,
+  auditedDelete,
+  auditedSave,
+  auditedDestroy,
+  record,
+} from '#kernel/audit/audit'
 import { registerAuditedModel } from '#kernel/audit/models'
+import { validateManifest } from '#kernel/modules/manifest'
+import Company from '#models/company'
 
 async function apiUser(role = 'admin') {
   const { company, user } = await companyWithUser(role)
@@ -168,6 +177,70 @@ test.group('Audit trail: contacts', () => {
   })
 })
 
+test.group('Audit trail: Lucid helpers and manifests', () => {
+  test('auditedSave and auditedDestroy record created, updated and deleted rows', async ({
+    assert,
+  }) => {
+    // Filed under a company of its own, so no other test's admin lists see these entries.
+    const { company: owner } = await companyWithUser('admin')
+    const actor = { actorId: null, companyId: owner.id }
+    const company = await db.transaction(async (trx) => {
+      const row = new Company()
+      row.useTransaction(trx)
+      row.name = 'Lucid helpers'
+      return auditedSave(trx, 'kernel.company', row, { actor })
+    })
+    await db.transaction(async (trx) => {
+      company.useTransaction(trx)
+      company.city = 'Angers'
+      await auditedSave(trx, 'kernel.company', company, { actor })
+      // Saved again unchanged: nothing to record.
+      await auditedSave(trx, 'kernel.company', company, { actor })
+    })
+    await db.transaction(async (trx) => {
+      company.useTransaction(trx)
+      await auditedDestroy(trx, 'kernel.company', company, { actor })
+    })
+    const entries = await entriesFor('kernel.company', company.id)
+    assert.deepEqual(
+      entries.map((e) => e.event),
+      ['created', 'updated', 'deleted']
+    )
+    assert.deepEqual(entries[0].changes.name, [null, 'Lucid helpers'])
+    assert.deepEqual(entries[1].changes, { city: [null, 'Angers'] })
+    assert.deepEqual(entries[2].changes.city, ['Angers', null])
+  })
+
+  test('a manifest’s audited models are checked at boot', ({ assert }) => {
+    const base = {
+      name: 'billing',
+      version: '1.0.0',
+      label: { fr: 'Facturation', en: 'Billing' },
+      description: { fr: 'Factures', en: 'Invoices' },
+    }
+    const readable = async () => true
+    assert.doesNotThrow(() =>
+      validateManifest({ ...base, audited: { 'billing.invoice': { readable } } }, 'billing')
+    )
+    assert.throws(
+      () => validateManifest({ ...base, audited: { 'stock.item': { readable } } }, 'billing'),
+      /audited\.stock\.item/
+    )
+    assert.throws(
+      () => validateManifest({ ...base, audited: { 'billing.invoice': {} } }, 'billing'),
+      /readable/
+    )
+    assert.throws(
+      () =>
+        validateManifest(
+          { ...base, audited: { 'billing.invoice': { readable, sensitive: { fields: 'x' } } } },
+          'billing'
+        ),
+      /sensitive/
+    )
+  })
+})
+
 test.group('Audit trail: authentication and refusals', () => {
   test('sign-in success and failure, and sign-out, are recorded (never the password)', async ({
     client,
@@ -209,6 +282,26 @@ test.group('Audit trail: authentication and refusals', () => {
     await client.post('/logout').loginAs(user).withCsrfToken().redirects(0)
     const logout = await lastEvent('logout', { record_id: String(user.id) })
     assert.equal(logout.actor_id, user.id)
+  })
+
+  test('a password change is recorded, without the password', async ({ client, assert }) => {
+    const { user, company } = await companyWithUser('staff')
+    const changed = await client
+      .put('/profile/password')
+      .loginAs(user)
+      .withCsrfToken()
+      .json({
+        currentPassword: TEST_PASSWORD,
+        password: 'a-new-long-passphrase-42',
+        passwordConfirmation: 'a-new-long-passphrase-42',
+      })
+      .redirects(0)
+    changed.assertStatus(302)
+    const entry = await lastEvent('password.changed', { record_id: String(user.id) })
+    assert.equal(entry.actor_id, user.id)
+    assert.equal(entry.company_id, company.id)
+    assert.equal(entry.meta.via, 'profile')
+    assert.notInclude(JSON.stringify(entry), 'a-new-long-passphrase-42')
   })
 
   test('a 403 is recorded and still answered as a 403', async ({ client, assert }) => {

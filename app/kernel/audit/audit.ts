@@ -155,12 +155,12 @@ export interface AuditOptions {
 }
 
 /** Saves a Lucid row (bound to the transaction) and records it as created or updated. */
-export async function auditedSave(
+export async function auditedSave<Row extends LucidRow>(
   client: QueryClientContract,
   model: string,
-  row: LucidRow,
+  row: Row,
   options: AuditOptions & { event?: string } = {}
-) {
+): Promise<Row> {
   const before = row.$isPersisted
     ? Object.fromEntries(Object.entries(row.$original).map(([k, v]) => [k, plain(v)]))
     : null

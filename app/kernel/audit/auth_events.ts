@@ -1,6 +1,6 @@
 import { HttpContext } from '@adonisjs/core/http'
 import db from '@adonisjs/lucid/services/db'
-import { recordEvent, type AuditActor } from './audit.js'
+import { recordEvent, currentActor, type AuditActor } from './audit.js'
 
 /**
  * Authentication and authorization events in the audit trail. None of them
@@ -45,12 +45,16 @@ export function loggedOut(user: SignedUser) {
   })
 }
 
+/**
+ * A new password (never the password itself). Made by the signed-in user, or
+ * — through an emailed link, signed out — by the holder of the account's link.
+ */
 export function passwordChanged(user: SignedUser, meta: Record<string, unknown> = {}) {
   return recordEvent('password.changed', {
     model: 'kernel.user',
     recordId: user.id,
     meta,
-    actor: { companyId: user.currentCompanyId },
+    actor: { actorId: currentActor().actorId ?? user.id, companyId: user.currentCompanyId },
   })
 }
 
