@@ -61,10 +61,13 @@ export default class DevMailsController {
       .first()
     if (!mail?.html) throw new Exception('Not found', { status: 404, code: 'E_NOT_FOUND' })
     response.header('Content-Type', 'text/html; charset=utf-8')
+    // Shown in a frame of the mail page only, sandboxed: no script runs, links open on top.
+    response.header('X-Frame-Options', 'SAMEORIGIN')
     response.header(
       'Content-Security-Policy',
-      "default-src 'none'; style-src 'unsafe-inline'; sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation"
     )
-    return mail.html as string
+    // Links open in the window, not in the frame (the app refuses to be framed).
+    return `<base target="_top">${mail.html as string}`
   }
 }
