@@ -218,6 +218,16 @@ export async function auditedInsert(
 }
 
 /**
+ * Reads and locks the rows `where` selects (their before-values), and gives a
+ * query over exactly those rows, so the write touches what was recorded.
+ */
+async function lockRows(client: QueryClientContract, table: string, where: Where) {
+  const rows: AuditValues[] = await applyWhere(client.from(table), where).forUpdate()
+  const ids = rows.map((row) => row.id as number)
+  return { rows, locked: () => client.from(table).whereIn('id', ids) }
+}
+
+/**
  * Updates the rows `where` selects with the query builder and records each
  * one's changed fields. Returns how many rows were updated.
  */
@@ -229,15 +239,9 @@ export async function auditedUpdate(
   values: AuditValues,
   options: AuditOptions = {}
 ): Promise<number> {
-  const rows: AuditValues[] = await applyWhere(client.from(table), where).forUpdate()
+  const { rows, locked } = await lockRows(client, table, where)
   if (!rows.length) return 0
-  await client
-    .from(table)
-    .whereIn(
-      'id',
-      rows.map((row) => row.id as number)
-    )
-    .update(values)
+  await locked().update(values)
   for (const row of rows) {
     await record(client, {
       ...options,
@@ -259,15 +263,9 @@ export async function auditedDelete(
   where: Where,
   options: AuditOptions = {}
 ): Promise<number> {
-  const rows: AuditValues[] = await applyWhere(client.from(table), where).forUpdate()
+  const { rows, locked } = await lockRows(client, table, where)
   if (!rows.length) return 0
-  await client
-    .from(table)
-    .whereIn(
-      'id',
-      rows.map((row) => row.id as number)
-    )
-    .delete()
+  await locked().delete()
   for (const row of rows) {
     await record(client, {
       ...options,
