@@ -8,20 +8,27 @@ import type { InferConnections } from '@adonisjs/redis/types'
  */
 export const redisEnabled = Boolean(env.get('REDIS_HOST'))
 
+const server = {
+  host: env.get('REDIS_HOST') || '127.0.0.1',
+  port: env.get('REDIS_PORT', 6379),
+  password: env.get('REDIS_PASSWORD', ''),
+  db: 0,
+  lazyConnect: true,
+  retryStrategy(times: number) {
+    return times > 10 ? null : times * 50
+  },
+}
+
+/** Every session key (the sessions and each user's tag set) starts with this. */
+export const SESSION_KEY_PREFIX = 'charpente:session:'
+
 const redisConfig = defineConfig({
   connection: 'main',
   connections: {
-    main: {
-      host: env.get('REDIS_HOST') || '127.0.0.1',
-      port: env.get('REDIS_PORT', 6379),
-      password: env.get('REDIS_PASSWORD', ''),
-      db: 0,
-      keyPrefix: 'charpente:',
-      lazyConnect: true,
-      retryStrategy(times) {
-        return times > 10 ? null : times * 50
-      },
-    },
+    main: { ...server, keyPrefix: 'charpente:' },
+    // Sessions get a namespace of their own, so they can be counted or
+    // cleared (e.g. "sign everyone out") without touching cache or locks.
+    sessions: { ...server, keyPrefix: SESSION_KEY_PREFIX },
   },
 })
 

@@ -8,6 +8,9 @@ import { redisEnabled } from '#config/redis'
  * the cookie carries only a signed id, sessions can be revoked, and a
  * request does not re-encrypt the whole session into a cookie.
  */
+/** Where sessions live: SESSION_DRIVER, else Redis when configured, else the database. */
+export const sessionStore = env.get('SESSION_DRIVER') ?? (redisEnabled ? 'redis' : 'database')
+
 const sessionConfig = defineConfig({
   enabled: true,
   // The `__Host-` prefix requires Secure, a path of / and no domain.
@@ -20,10 +23,10 @@ const sessionConfig = defineConfig({
     secure: secureCookies,
     sameSite: 'lax',
   },
-  store: env.get('SESSION_DRIVER') ?? (redisEnabled ? 'redis' : 'database'),
+  store: sessionStore,
   stores: {
     database: stores.database({ tableName: 'sessions', gcProbability: 1 }),
-    redis: stores.redis({ connection: 'main' }),
+    redis: stores.redis({ connection: 'sessions' }),
   },
 })
 

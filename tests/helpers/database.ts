@@ -1,4 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
+import redis from '@adonisjs/redis/services/main'
+import { sessionStore } from '#config/session'
+import { SESSION_KEY_PREFIX } from '#config/redis'
 import registry from '#kernel/modules/registry'
 import moduleManager from '#kernel/modules/module_manager'
 import { migrateKernel } from '#services/prepare'
@@ -29,4 +32,22 @@ export async function resetDatabase() {
   }
   await moduleManager.refresh()
   void moduleSchemaTable
+  await clearRedisSessions()
+}
+
+/**
+ * Sessions in Redis outlive the database: user ids start again at 1 after a
+ * reset, and a user's tag set would still list an earlier run's sessions.
+ */
+async function clearRedisSessions() {
+  if (sessionStore !== 'redis') return
+  const connection = redis.connection('sessions')
+  // SCAN patterns and results carry the full key; DEL adds the prefix itself.
+  let cursor = '0'
+  do {
+    const [next, keys] = await connection.scan(cursor, 'MATCH', `${SESSION_KEY_PREFIX}*`)
+    cursor = next
+    if (keys.length)
+      await connection.del(...keys.map((key) => key.slice(SESSION_KEY_PREFIX.length)))
+  } while (cursor !== '0')
 }

@@ -1,6 +1,8 @@
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { SessionCollection } from '@adonisjs/session'
+import redis from '@adonisjs/redis/services/main'
+import { sessionStore } from '#config/session'
 import type { HttpContext } from '@adonisjs/core/http'
 
 /** A session ends this long after sign-in, however active it stays. */
@@ -22,6 +24,22 @@ export interface UserSession {
 
 async function collection() {
   return app.container.make(SessionCollection)
+}
+
+/**
+ * The sessions tagged with a user that still belong to a sign-in. A store's
+ * tag can outlive the sign-in: Redis keeps a destroyed session's id in the
+ * user's tag set, and a request replaying that old cookie writes a fresh,
+ * anonymous session under the same id. Only sessions that carry the sign-in
+ * time count, and the stale ids are untagged.
+ */
+async function signedInSessions(userId: number) {
+  const sessions = await (await collection()).tagged(String(userId))
+  const stale = sessions.filter((s) => !(s.data as Record<string, unknown>)[SIGNED_IN_AT])
+  if (stale.length && sessionStore === 'redis') {
+    await redis.connection('sessions').srem(`session_tag:${userId}`, ...stale.map((s) => s.id))
+  }
+  return sessions.filter((s) => (s.data as Record<string, unknown>)[SIGNED_IN_AT])
 }
 
 /**
@@ -56,7 +74,7 @@ export function sessionTooOld(ctx: HttpContext) {
 
 /** A user's open sessions, newest first. */
 export async function sessionsOf(userId: number, currentId?: string): Promise<UserSession[]> {
-  const sessions = await (await collection()).tagged(String(userId))
+  const sessions = await signedInSessions(userId)
   return sessions
     .map((s) => {
       const at = Number((s.data as Record<string, unknown>)[SIGNED_IN_AT] ?? 0)
@@ -73,7 +91,7 @@ export async function sessionsOf(userId: number, currentId?: string): Promise<Us
 
 /** Ends one of a user's sessions; false when it is not theirs. */
 export async function endSession(userId: number, sessionId: string) {
-  const sessions = await (await collection()).tagged(String(userId))
+  const sessions = await signedInSessions(userId)
   if (!sessions.some((s) => s.id === sessionId)) return false
   await (await collection()).destroy(sessionId)
   return true
@@ -82,7 +100,7 @@ export async function endSession(userId: number, sessionId: string) {
 /** Ends every session of a user, but `keep` (the one making the request). */
 export async function endSessionsOf(userId: number, keep?: string) {
   const store = await collection()
-  const sessions = await store.tagged(String(userId))
+  const sessions = await signedInSessions(userId)
   for (const s of sessions) {
     if (s.id !== keep) await store.destroy(s.id)
   }
