@@ -7,7 +7,9 @@ import { accessDenied } from '#kernel/audit/auth_events'
 /**
  * Picks the company the request works in — the X-Company-Id header (API),
  * the one chosen in the switcher (session), the user's last one, or their
- * first — and resolves the user's access in it, once per request.
+ * first — and resolves the user's access in it, once per request. A request
+ * authenticated with an API token works with the token's abilities only
+ * (the intersection with the role's permissions).
  */
 export default class CompanyMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -44,7 +46,12 @@ export default class CompanyMiddleware {
         })
       }
     }
-    ctx.access = access
+    const token = (ctx.auth.user as { currentAccessToken?: { abilities: string[] } })
+      .currentAccessToken
+    ctx.access =
+      token && ctx.auth.authenticatedViaGuard === 'api'
+        ? access.restrictedTo(token.abilities)
+        : access
     return next()
   }
 }

@@ -10,6 +10,11 @@ const SCOPE_RANK: Record<RecordScope, number> = { own: 0, team: 1, all: 2 }
  * What one user may do in one company: their role, the permissions it grants
  * with their record scope, and their teams. Resolved once per request (and
  * cached briefly across requests, see resolveAccess).
+ *
+ * A request made with an API token carrying a list of abilities works with
+ * the intersection of the role's permissions and those abilities
+ * (`restrictedTo`): every check below goes through `can`/`scopeFor`, so the
+ * restriction holds on every route, page or API, kernel or module.
  */
 export class Access {
   constructor(
@@ -17,21 +22,46 @@ export class Access {
     readonly companyId: number,
     readonly role: string,
     readonly permissions: ReadonlyMap<string, RecordScope>,
-    readonly teamIds: readonly number[]
+    readonly teamIds: readonly number[],
+    /** The token's abilities when the request's token is restricted; null otherwise */
+    readonly abilities: ReadonlySet<string> | null = null
   ) {}
 
   get isAdmin() {
     return this.role === 'admin'
   }
 
+  /** True when a token's abilities narrow what the role grants. */
+  get isRestricted() {
+    return this.abilities !== null
+  }
+
   can(permission: string) {
+    if (this.abilities && !this.abilities.has(permission)) return false
     return this.isAdmin || this.permissions.has(permission)
   }
 
   /** The record scope a permission carries for this user; admins see all. */
   scopeFor(permission: string): RecordScope | null {
+    if (this.abilities && !this.abilities.has(permission)) return null
     if (this.isAdmin) return 'all'
     return this.permissions.get(permission) ?? null
+  }
+
+  /**
+   * The same access narrowed to a token's abilities; unchanged for a token
+   * holding `*` (all the user's permissions).
+   */
+  restrictedTo(abilities: readonly string[]): Access {
+    if (abilities.includes('*')) return this
+    return new Access(
+      this.userId,
+      this.companyId,
+      this.role,
+      this.permissions,
+      this.teamIds,
+      new Set(abilities)
+    )
   }
 
   /**
@@ -64,11 +94,13 @@ export class Access {
   }
 
   toJSON() {
-    return {
-      role: this.role,
-      companyId: this.companyId,
-      permissions: this.isAdmin ? ['*'] : [...this.permissions.keys()].sort(),
+    let permissions: string[]
+    if (this.abilities) {
+      permissions = [...this.abilities].filter((key) => this.can(key)).sort()
+    } else {
+      permissions = this.isAdmin ? ['*'] : [...this.permissions.keys()].sort()
     }
+    return { role: this.role, companyId: this.companyId, permissions }
   }
 }
 
