@@ -66,6 +66,8 @@ export default defineConfig({
     { pattern: 'modules/*/lang/**/*.json', reloadServer: false },
     { pattern: 'public/**', reloadServer: false },
     { pattern: '.env.example', reloadServer: false },
+    // The common-password list (app/kernel/security/passwords.ts) ships with the build.
+    { pattern: 'app/kernel/security/data/*.gz', reloadServer: false },
   ],
 
   hooks: {

@@ -35,14 +35,27 @@ export default class UserCreate extends KernelCommand {
       const { default: User } = await import('#models/user')
       const { addMember } = await import('#services/companies')
       const { ensureBuiltinRoles } = await import('#kernel/security/roles')
+      const { passwordProblem, PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } =
+        await import('#kernel/security/passwords')
 
       const email = this.email.trim().toLowerCase()
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) {
         throw new CommandRefusal(`Invalid email "${this.email}"`)
       }
       const length = [...this.password].length
-      if (length < 8 || length > 128) {
-        throw new CommandRefusal(`The password must be 8 to 128 characters long (it has ${length})`)
+      if (length < PASSWORD_MIN_LENGTH || length > PASSWORD_MAX_LENGTH) {
+        throw new CommandRefusal(
+          `The password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters long (it has ${length})`
+        )
+      }
+      const problem = await passwordProblem(this.password, email)
+      if (problem === 'passwordContainsEmail') {
+        throw new CommandRefusal('The password must not contain the email address')
+      }
+      if (problem === 'commonPassword') {
+        throw new CommandRefusal(
+          'This password is too common (it appears in lists of leaked passwords): choose another one'
+        )
       }
       const fullName = this.name?.trim() || null
       if (fullName && fullName.length > 200) {

@@ -52,7 +52,12 @@ export default class PasswordController {
   }
 
   async #store(ctx: HttpContext, purpose: TokenPurpose) {
-    const { password } = await ctx.request.validateUsing(setPasswordValidator)
+    // The link's account, if any, so the password can be compared with its email.
+    const found = await peekToken(String(ctx.params.token), purpose)
+    const owner = found ? await User.find(found.userId) : null
+    const { password } = await ctx.request.validateUsing(setPasswordValidator, {
+      meta: { email: owner?.email ?? null },
+    })
     const userId = await consumeToken(String(ctx.params.token), purpose)
     const user = userId ? await User.find(userId) : null
     if (!user || !user.isActive) {

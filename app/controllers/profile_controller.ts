@@ -37,7 +37,9 @@ export default class ProfileController {
 
   /** A new password ends every other session of the account. */
   async password(ctx: HttpContext) {
-    const data = await ctx.request.validateUsing(changePasswordValidator)
+    const data = await ctx.request.validateUsing(changePasswordValidator, {
+      meta: { email: (ctx.auth.user as User).email },
+    })
     const user = await this.#reauthenticate(ctx, data.currentPassword)
     user.password = data.password
     await user.save()

@@ -1,7 +1,21 @@
 import vine from '@vinejs/vine'
+import {
+  PASSWORD_MIN_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  passwordPolicyRule,
+} from '#kernel/security/passwords'
 
-/** ASVS 5.0: at least 8 characters, and at least 64 allowed (we allow 128). */
-export const passwordRule = () => vine.string().minLength(8).maxLength(128)
+/**
+ * A password someone chooses. ASVS 5.0: at least 8 characters, at least 64
+ * allowed (we allow 128), not a common or leaked password, not the email
+ * address (see app/kernel/security/passwords.ts).
+ */
+export const passwordRule = () =>
+  vine
+    .string()
+    .minLength(PASSWORD_MIN_LENGTH)
+    .maxLength(PASSWORD_MAX_LENGTH)
+    .use(passwordPolicyRule())
 
 export const loginValidator = vine.create({
   email: vine.string().trim().email().maxLength(254),

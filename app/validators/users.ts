@@ -23,7 +23,8 @@ export const listUsersValidator = vine.create({
   limit: vine.number().withoutDecimals().range([1, 200]).optional(),
 })
 
-export const setPasswordValidator = vine.create({
+/** The account's email travels as metadata: the password may not contain it. */
+export const setPasswordValidator = vine.withMetaData<{ email: string | null }>().create({
   password: passwordRule().confirmed({ confirmationField: 'passwordConfirmation' }),
 })
 
@@ -34,7 +35,7 @@ export const profileValidator = vine.create({
   locale: vine.enum(['fr', 'en']),
 })
 
-export const changePasswordValidator = vine.create({
+export const changePasswordValidator = vine.withMetaData<{ email: string }>().create({
   currentPassword: vine.string().maxLength(128),
   password: passwordRule().confirmed({ confirmationField: 'passwordConfirmation' }),
 })

@@ -134,13 +134,47 @@ test.group('user:create', (group) => {
       )
       assert.equal(message, `The password must be 8 to 128 characters long (it has ${length})`)
     }
+    // 128 characters, and not one character repeated (a trivial pattern, refused).
+    const longest = 'roof slates and oak beams '.repeat(5).slice(0, 128)
+    assert.lengthOf(longest, 128)
     const accepted = await run(UserCreate, [
       `--email=${email()}`,
-      `--password=${'x'.repeat(128)}`,
+      `--password=${longest}`,
       '--role=staff',
       `--company=${company.id}`,
     ])
     accepted.command.assertSucceeded()
+  })
+
+  test('refuses a common password and one that contains the email', async ({ assert }) => {
+    const { company } = await companyWithUser('admin')
+    for (const password of ['password123', 'AZERTY123', 'aaaaaaaaaa', '12341234']) {
+      const address = email()
+      const message = refusal(
+        assert,
+        await run(UserCreate, [
+          `--email=${address}`,
+          `--password=${password}`,
+          '--role=staff',
+          `--company=${company.id}`,
+        ])
+      )
+      assert.match(message, /too common/, password)
+      assert.isNull(await User.findBy('email', address), `${password}: no user created`)
+    }
+    const address = email()
+    const local = address.split('@')[0]
+    const message = refusal(
+      assert,
+      await run(UserCreate, [
+        `--email=${address}`,
+        `--password=${local}-2026!`,
+        '--role=staff',
+        `--company=${company.id}`,
+      ])
+    )
+    assert.equal(message, 'The password must not contain the email address')
+    assert.isNull(await User.findBy('email', address))
   })
 
   test('refuses an invalid email and an unknown company', async ({ assert }) => {
