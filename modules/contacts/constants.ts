@@ -10,4 +10,14 @@ export const PERMISSIONS = {
   update: 'contacts.contact.update',
   delete: 'contacts.contact.delete',
   export: 'contacts.contact.export',
+  financial: 'contacts.contact.financial',
 } as const
+
+/**
+ * Terms of business a sales office keeps from technicians: shown to and
+ * changed by holders of `contacts.contact.financial` only (a field rule).
+ */
+export const FINANCIAL_FIELDS = ['creditLimitCents', 'paymentTermsDays']
+
+/** Payment terms by default, and at most: French law (LME) caps most B2B terms at 60 days. */
+export const PAYMENT_TERMS = { default: 30, max: 60 } as const

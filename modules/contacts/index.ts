@@ -10,10 +10,13 @@ import { contactToJson } from './transformers/contact_transformer.js'
 export { CONTACT_MODEL, PERMISSIONS as CONTACT_PERMISSIONS } from './constants.js'
 export type { Address, ContactKind } from './models/contact.js'
 
-/** A contact as another module may show it, within the user's scope; null if not visible. */
+/**
+ * A contact as another module may show it, within the user's scope and
+ * without the fields they may not see; null if not visible.
+ */
 export async function findContact(access: Access, id: number) {
   try {
-    return contactToJson(await new ContactService(access).find(id))
+    return contactToJson(await new ContactService(access).find(id), access)
   } catch {
     return null
   }

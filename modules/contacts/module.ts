@@ -1,9 +1,28 @@
-import { defineModule } from '#kernel/modules/define_module'
-import { CONTACT_MODEL, CONTACT_SEQUENCE, PERMISSIONS } from './constants.js'
+import { defineModule, type PermissionDeclaration } from '#kernel/modules/define_module'
+import { grantDefaultPermissions } from '#kernel/security/roles'
+import { CONTACT_MODEL, CONTACT_SEQUENCE, FINANCIAL_FIELDS, PERMISSIONS } from './constants.js'
+
+/** Credit limit and payment terms: the sales office's, not the technicians'. */
+const financial: PermissionDeclaration = {
+  key: PERMISSIONS.financial,
+  label: {
+    fr: 'Voir et modifier les conditions financières des contacts (encours, délai de paiement)',
+    en: 'View and edit contacts’ terms of business (credit limit, payment terms)',
+  },
+  defaults: ['manager', 'staff'],
+  scoped: false,
+}
+
+/** Whether semantic version `a` comes before `b` (release numbers only). */
+function before(a: string, b: string) {
+  const [x, y] = [a, b].map((v) => v.split(/[-+]/)[0].split('.').map(Number))
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] < y[i]
+  return false
+}
 
 export default defineModule({
   name: 'contacts',
-  version: '1.0.0',
+  version: '1.1.0',
   label: { fr: 'Contacts', en: 'Contacts' },
   description: {
     fr: 'Clients, fournisseurs et leurs interlocuteurs (tiers)',
@@ -38,6 +57,7 @@ export default defineModule({
       label: { fr: 'Exporter les contacts', en: 'Export contacts' },
       defaults: ['manager', 'staff'],
     },
+    financial,
   ],
   menu: [
     {
@@ -63,6 +83,11 @@ export default defineModule({
   records: [
     { model: CONTACT_MODEL, table: 'contacts', permission: PERMISSIONS.read, title: 'name' },
   ],
+  // Field rules: only holders of contacts.contact.financial see or change these, in pages,
+  // API, CSV exports and the history.
+  sensitive: {
+    [CONTACT_MODEL]: { permission: PERMISSIONS.financial, fields: FINANCIAL_FIELDS },
+  },
   audited: {
     // A contact's history is shown to whoever may see the contact (scoped find).
     'contacts.contact': {
@@ -72,5 +97,9 @@ export default defineModule({
     },
   },
   routes: () => import('./routes.js'),
+  // Sites installed before 1.1.0 got default grants without the financial permission.
+  upgrade: async ({ client, from }) => {
+    if (before(from, '1.1.0')) await grantDefaultPermissions({ permissions: [financial] }, client)
+  },
   demo: async (ctx) => (await import('./database/seeders/demo.js')).default(ctx),
 })

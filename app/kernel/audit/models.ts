@@ -2,6 +2,7 @@ import registry from '#kernel/modules/registry'
 import moduleManager from '#kernel/modules/module_manager'
 import type { AuditedModel } from '#kernel/modules/define_module'
 import type { Access } from '#kernel/security/access'
+import { hiddenFieldNames } from '#kernel/security/field_rules'
 
 /** Audited models declared by kernel code (its own records), by model name. */
 const kernelModels = new Map<string, AuditedModel>()
@@ -49,9 +50,11 @@ export function auditedModelOptions(locale: string): { value: string; label: str
 }
 
 /**
- * The sensitive fields of `model` whose values `access` may not see. The one
- * place history values are masked: entries keep the real values, and every
- * reader (History tab, admin page, API) goes through this.
+ * The sensitive fields of `model` whose values `access` may not see: the
+ * model's field rules (the manifest's `sensitive`, under their attribute and
+ * column names) and its history-only `audited.sensitive`. The one place
+ * history values are masked: entries keep the real values, and every reader
+ * (History tab, admin page, API) goes through this.
  */
 export function hiddenFields(model: string | null, access: Access): string[] {
   if (!model) return []
@@ -60,6 +63,6 @@ export function hiddenFields(model: string | null, access: Access): string[] {
     (registry.has(model.split('.')[0])
       ? registry.get(model.split('.')[0]).audited?.[model]?.sensitive
       : undefined)
-  if (!sensitive || access.can(sensitive.permission)) return []
-  return sensitive.fields
+  const historyOnly = !sensitive || access.can(sensitive.permission) ? [] : sensitive.fields
+  return [...new Set([...historyOnly, ...hiddenFieldNames(access, model)])]
 }

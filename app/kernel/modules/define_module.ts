@@ -42,6 +42,23 @@ export interface RecordDeclaration {
   title?: string
 }
 
+/**
+ * Field rules: fields of one kind of record that only users granted
+ * `permission` may see or change (salaries, cost prices, credit limits).
+ * Keyed `<module>.<model>` in the manifest; `permission` is one the manifest
+ * declares, so admins grant it in the roles matrix like any other.
+ *
+ * Field names are the record's attribute names as pages and the API show
+ * them (`creditLimitCents`); the audit trail masks them under that name and
+ * under their column name (`credit_limit_cents`). See
+ * `app/kernel/security/field_rules.ts` for the helpers that apply them.
+ */
+export interface SensitiveFields {
+  /** The permission that shows these fields and allows writing them */
+  permission: string
+  fields: string[]
+}
+
 export interface MenuEntry {
   key: string
   label: Label
@@ -106,7 +123,9 @@ export interface AuditedModel {
   readable: (access: Access, id: string) => Promise<boolean>
   /**
    * Fields whose values, in the history, only users granted `permission`
-   * see; others see that the field changed, not its values.
+   * see; others see that the field changed, not its values. The manifest's
+   * `sensitive` rules are masked in the history too: this is for fields that
+   * appear in the history only.
    */
   sensitive?: { permission: string; fields: string[] }
 }
@@ -140,6 +159,8 @@ export interface ModuleManifest {
   audited?: Record<string, AuditedModel>
   /** The module's records that record scopes apply to */
   records?: RecordDeclaration[]
+  /** Field rules: fields only holders of a permission see or change (see SensitiveFields) */
+  sensitive?: Record<string, SensitiveFields>
   /** Routes, loaded lazily so the manifest stays cheap to read */
   routes?: () => Promise<{ default: ModuleRoutes }>
   /** Required data, run on enable for every company (idempotent) */

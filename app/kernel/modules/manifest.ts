@@ -102,6 +102,33 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
       fail(`audited.${model}.sensitive`, 'must be { permission, fields: [...] }')
     }
   }
+  if (m.sensitive !== undefined && (typeof m.sensitive !== 'object' || m.sensitive === null)) {
+    fail('sensitive', "must be { '<module>.<model>': { permission, fields: [...] } }")
+  }
+  for (const [model, rule] of Object.entries((m.sensitive ?? {}) as Record<string, any>)) {
+    if (!model.startsWith(`${m.name}.`) || model.length === m.name.length + 1) {
+      fail(`sensitive.${model}`, `must be named "${m.name}.<model>"`)
+    }
+    if (typeof rule?.permission !== 'string') {
+      fail(`sensitive.${model}.permission`, 'is required')
+    }
+    if (!permissionKeys.has(rule.permission)) {
+      fail(
+        `sensitive.${model}.permission`,
+        `names "${rule.permission}", which the manifest does not declare in "permissions"`
+      )
+    }
+    if (
+      !isStringArray(rule.fields) ||
+      rule.fields.length === 0 ||
+      rule.fields.some((field: string) => !/^[A-Za-z][A-Za-z0-9_]*$/.test(field))
+    ) {
+      fail(`sensitive.${model}.fields`, 'must be a non-empty list of field names')
+    }
+    if (new Set(rule.fields).size !== rule.fields.length) {
+      fail(`sensitive.${model}.fields`, 'names a field twice')
+    }
+  }
   for (const key of [
     'routes',
     'seed',

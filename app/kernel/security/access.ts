@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import type { ModelQueryBuilderContract, LucidModel } from '@adonisjs/lucid/types/model'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
+import { hiddenFields } from './field_rules.js'
 
 export type RecordScope = 'all' | 'team' | 'own'
 
@@ -62,6 +63,24 @@ export class Access {
       this.teamIds,
       new Set(abilities)
     )
+  }
+
+  /**
+   * Whether this user may see `field` of `model`'s records (`<module>.<model>`):
+   * always, unless a field rule (the manifest's `sensitive`) reserves it to a
+   * permission this user lacks.
+   */
+  canSeeField(model: string, field: string) {
+    return !hiddenFields(this, model).includes(field)
+  }
+
+  /**
+   * Whether this user may change `field` of `model`'s records, given they may
+   * change the record at all (the route's permission and scope decide that):
+   * a sensitive field is changed by those who may see it, no one else.
+   */
+  canEditField(model: string, field: string) {
+    return this.canSeeField(model, field)
   }
 
   /**

@@ -5,7 +5,7 @@ import {
   updateContactValidator,
   listContactsValidator,
 } from '../validators/contact.js'
-import { contactToJson, contactToCsvRow, CSV_HEADER } from '../transformers/contact_transformer.js'
+import { contactToJson, contactsCsv } from '../transformers/contact_transformer.js'
 import { streamCsv } from '#kernel/export/csv'
 
 /** /api/v1/contacts: the same operations as the pages, as JSON. */
@@ -13,24 +13,27 @@ export default class ContactsApiController {
   async index({ request, access }: HttpContext) {
     const filters = await request.validateUsing(listContactsValidator, { data: request.qs() })
     const page = await new ContactService(access).list(filters)
-    return { data: page.data.map(contactToJson), meta: { nextCursor: page.nextCursor } }
+    return {
+      data: page.data.map((contact) => contactToJson(contact, access)),
+      meta: { nextCursor: page.nextCursor },
+    }
   }
 
   async show({ params, access }: HttpContext) {
     const contact = await new ContactService(access).find(Number(params.id))
-    return { data: contactToJson(contact) }
+    return { data: contactToJson(contact, access) }
   }
 
   async store({ request, access, response }: HttpContext) {
     const data = await request.validateUsing(createContactValidator)
     const contact = await new ContactService(access).create(data)
-    return response.created({ data: contactToJson(contact) })
+    return response.created({ data: contactToJson(contact, access) })
   }
 
   async update({ request, params, access }: HttpContext) {
     const data = await request.validateUsing(updateContactValidator)
     const contact = await new ContactService(access).update(Number(params.id), data)
-    return { data: contactToJson(contact) }
+    return { data: contactToJson(contact, access) }
   }
 
   /** 204 when deleted; 200 `{ archived: true, references }` when other records point at it. */
@@ -43,9 +46,10 @@ export default class ContactsApiController {
   async export({ request, access, response }: HttpContext) {
     const filters = await request.validateUsing(listContactsValidator, { data: request.qs() })
     const service = new ContactService(access)
+    const csv = contactsCsv(access)
     async function* rows() {
-      for await (const contact of service.exportRows(filters)) yield contactToCsvRow(contact)
+      for await (const contact of service.exportRows(filters)) yield csv.row(contact)
     }
-    streamCsv(response, 'contacts.csv', CSV_HEADER, rows())
+    streamCsv(response, 'contacts.csv', csv.header, rows())
   }
 }

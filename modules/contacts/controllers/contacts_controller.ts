@@ -8,10 +8,9 @@ import {
 import {
   contactToJson,
   contactRowToJson,
-  contactToCsvRow,
-  CSV_HEADER,
+  contactsCsv,
 } from '../transformers/contact_transformer.js'
-import { PERMISSIONS } from '../constants.js'
+import { CONTACT_MODEL, PERMISSIONS } from '../constants.js'
 import { streamCsv } from '#kernel/export/csv'
 import { companyMembers, companyTeams } from '#kernel/security/directory'
 
@@ -32,6 +31,8 @@ export default class ContactsController {
       update: ctx.access.can(PERMISSIONS.update),
       delete: ctx.access.can(PERMISSIONS.delete),
       export: ctx.access.can(PERMISSIONS.export),
+      // The terms of business (credit limit, payment terms): a field rule
+      financial: ctx.access.canSeeField(CONTACT_MODEL, 'creditLimitCents'),
     }
   }
 
@@ -55,7 +56,10 @@ export default class ContactsController {
   }
 
   async create(ctx: HttpContext) {
-    return ctx.inertia.render('contacts/create', { options: await this.#formOptions(ctx) })
+    return ctx.inertia.render('contacts/create', {
+      options: await this.#formOptions(ctx),
+      can: this.#abilities(ctx),
+    })
   }
 
   async store(ctx: HttpContext) {
@@ -68,7 +72,7 @@ export default class ContactsController {
   async show(ctx: HttpContext) {
     const contact = await new ContactService(ctx.access).find(Number(ctx.params.id))
     return ctx.inertia.render('contacts/show', {
-      contact: contactToJson(contact),
+      contact: contactToJson(contact, ctx.access),
       can: this.#abilities(ctx),
     })
   }
@@ -79,8 +83,9 @@ export default class ContactsController {
       PERMISSIONS.update
     )
     return ctx.inertia.render('contacts/edit', {
-      contact: contactToJson(contact),
+      contact: contactToJson(contact, ctx.access),
       options: await this.#formOptions(ctx),
+      can: this.#abilities(ctx),
     })
   }
 
@@ -109,9 +114,10 @@ export default class ContactsController {
   async export(ctx: HttpContext) {
     const filters = await this.#filters(ctx.request)
     const service = new ContactService(ctx.access)
+    const csv = contactsCsv(ctx.access)
     async function* rows() {
-      for await (const contact of service.exportRows(filters)) yield contactToCsvRow(contact)
+      for await (const contact of service.exportRows(filters)) yield csv.row(contact)
     }
-    streamCsv(ctx.response, 'contacts.csv', CSV_HEADER, rows())
+    streamCsv(ctx.response, 'contacts.csv', csv.header, rows())
   }
 }

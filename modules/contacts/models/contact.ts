@@ -74,6 +74,14 @@ export default class Contact extends BaseModel {
   @column()
   declare notes: string | null
 
+  /** Encours autorisé, in cents (PostgreSQL hands bigints back as strings) */
+  @column({ consume: (v) => (v === null || v === undefined ? null : Number(v)) })
+  declare creditLimitCents: number | null
+
+  /** Délai de paiement, in days */
+  @column()
+  declare paymentTermsDays: number
+
   @column()
   declare ownerId: number | null
 

@@ -9,10 +9,11 @@ import { referencesTo } from '#kernel/modules/references'
 import { fieldError } from '#kernel/http/field_error'
 import { isCompanyMember, isCompanyTeam } from '#kernel/security/directory'
 import { record, snapshot, type AuditRecord } from '#kernel/audit/audit'
+import { refuseHiddenWrites } from '#kernel/security/field_rules'
 import Contact, { type Address } from '../models/contact.js'
 import ContactPerson from '../models/contact_person.js'
 import { normalize, escapeLike } from './search.js'
-import { CONTACT_MODEL, CONTACT_SEQUENCE, PERMISSIONS } from '../constants.js'
+import { CONTACT_MODEL, CONTACT_SEQUENCE, PAYMENT_TERMS, PERMISSIONS } from '../constants.js'
 
 export interface ContactInput {
   kind?: 'company' | 'person'
@@ -36,6 +37,9 @@ export interface ContactInput {
   }[]
   ownerId?: number | null
   teamId?: number | null
+  creditLimitCents?: number | null
+  /** null is refused: a contact always has payment terms */
+  paymentTermsDays?: number | null
 }
 
 export interface ContactFilters {
@@ -151,6 +155,12 @@ export default class ContactService {
     }
   }
 
+  #checkTerms(input: ContactInput) {
+    if (input.paymentTermsDays === null) {
+      throw fieldError('paymentTermsDays', 'This field is required', 'required')
+    }
+  }
+
   #checkIdentity(values: { siren?: string | null; siret?: string | null }) {
     if (values.siren && values.siret && !values.siret.startsWith(values.siren)) {
       throw fieldError('siret', 'The SIRET must start with the SIREN', 'siretMatchesSiren')
@@ -201,6 +211,8 @@ export default class ContactService {
 
   /** Creates a contact and its people, numbered from the company's series, in one transaction. */
   async create(input: ContactInput & { kind: 'company' | 'person'; name: string }) {
+    await refuseHiddenWrites(this.access, CONTACT_MODEL, input)
+    this.#checkTerms(input)
     this.#checkIdentity(input)
     return db.transaction(async (trx) => {
       await this.#checkOwnership(input, trx)
@@ -224,6 +236,8 @@ export default class ContactService {
         notes: input.notes ?? null,
         ownerId: input.ownerId ?? this.access.userId,
         teamId: input.teamId ?? null,
+        creditLimitCents: input.creditLimitCents ?? null,
+        paymentTermsDays: input.paymentTermsDays ?? PAYMENT_TERMS.default,
       })
       this.#derived(contact)
       await contact.save()
@@ -235,6 +249,8 @@ export default class ContactService {
   }
 
   async update(id: number, input: ContactInput) {
+    await refuseHiddenWrites(this.access, CONTACT_MODEL, input)
+    this.#checkTerms(input)
     return db.transaction(async (trx) => {
       const contact = await this.scoped(PERMISSIONS.update, trx).where('id', id).forUpdate().first()
       if (!contact) throw notFound()

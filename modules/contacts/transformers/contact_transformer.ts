@@ -1,8 +1,14 @@
 import type Contact from '../models/contact.js'
+import type { Access } from '#kernel/security/access'
+import { hideFields, visibleColumns } from '#kernel/security/field_rules'
+import { CONTACT_MODEL } from '../constants.js'
 
-/** What a contact shows to pages and the API: an allow-list, never the whole model. */
-export function contactToJson(contact: Contact) {
-  return {
+/**
+ * What a contact shows to pages and the API: an allow-list, never the whole
+ * model, without the fields `access` may not see (the manifest's field rules).
+ */
+export function contactToJson(contact: Contact, access: Access) {
+  return hideFields(access, CONTACT_MODEL, {
     id: contact.id,
     code: contact.code,
     kind: contact.kind,
@@ -19,6 +25,8 @@ export function contactToJson(contact: Contact) {
     notes: contact.notes,
     ownerId: contact.ownerId,
     teamId: contact.teamId,
+    creditLimitCents: contact.creditLimitCents,
+    paymentTermsDays: contact.paymentTermsDays,
     archivedAt: contact.archivedAt?.toISO() ?? null,
     createdAt: contact.createdAt?.toISO() ?? null,
     updatedAt: contact.updatedAt?.toISO() ?? null,
@@ -30,7 +38,7 @@ export function contactToJson(contact: Contact) {
       email: p.email,
       phone: p.phone,
     })),
-  }
+  })
 }
 
 /** The lighter shape of list rows. */
@@ -51,6 +59,21 @@ export function contactRowToJson(contact: Contact) {
   }
 }
 
+/**
+ * Euros from cents for French spreadsheets (`1500,50`): integer arithmetic,
+ * no float rounding.
+ */
+export function euros(cents: number | null) {
+  if (cents === null || cents === undefined) return null
+  const sign = cents < 0 ? '-' : ''
+  const abs = Math.abs(cents)
+  return `${sign}${Math.trunc(abs / 100)},${String(abs % 100).padStart(2, '0')}`
+}
+
+/**
+ * Column names are the contact's field names (the credit limit in euros, as
+ * `creditLimit`), so field rules drop the hidden ones.
+ */
 export const CSV_HEADER = [
   'code',
   'kind',
@@ -69,10 +92,12 @@ export const CSV_HEADER = [
   'tags',
   'people',
   'notes',
+  'creditLimit',
+  'paymentTermsDays',
   'createdAt',
 ]
 
-export function contactToCsvRow(contact: Contact) {
+function contactToCsvRow(contact: Contact) {
   const billing = contact.addresses?.find((a) => a.type === 'billing') ?? contact.addresses?.[0]
   return [
     contact.code,
@@ -92,6 +117,19 @@ export function contactToCsvRow(contact: Contact) {
     contact.tags,
     (contact.people ?? []).map((p) => [p.firstName, p.lastName].filter(Boolean).join(' ')),
     contact.notes,
+    euros(contact.creditLimitCents),
+    contact.paymentTermsDays,
     contact.createdAt?.toISO(),
   ]
+}
+
+/** The CSV export's header and rows as `access` may see them. */
+export function contactsCsv(access: Access) {
+  const columns = visibleColumns(access, CONTACT_MODEL, CSV_HEADER, {
+    creditLimit: 'creditLimitCents',
+  })
+  return {
+    header: columns.header,
+    row: (contact: Contact) => columns.pick(contactToCsvRow(contact)),
+  }
 }

@@ -1,5 +1,6 @@
 import vine from '@vinejs/vine'
 import { sirenRule, siretRule, vatRule } from '#kernel/validation/french_ids'
+import { PAYMENT_TERMS } from '../constants.js'
 
 const address = vine.object({
   type: vine.enum(['billing', 'site', 'delivery'] as const),
@@ -38,6 +39,15 @@ function fields() {
     tags: vine.array(vine.string().trim().minLength(1).maxLength(40)).maxLength(30).optional(),
     notes: vine.string().trim().maxLength(10000).nullable().optional(),
     people: vine.array(person).maxLength(50).optional(),
+    // Terms of business: written only by holders of contacts.contact.financial (a field rule)
+    creditLimitCents: vine.number().withoutDecimals().min(0).max(1e13).nullable().optional(),
+    // null (a cleared form field) is refused by the service: the terms are never left empty
+    paymentTermsDays: vine
+      .number()
+      .withoutDecimals()
+      .range([0, PAYMENT_TERMS.max])
+      .nullable()
+      .optional(),
     ownerId: vine.number().withoutDecimals().positive().nullable().optional(),
     teamId: vine.number().withoutDecimals().positive().nullable().optional(),
   }
