@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { ModelQueryBuilderContract, LucidModel } from '@adonisjs/lucid/types/model'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import { hiddenFields } from './field_rules.js'
+import { isScopable, permissionIndex } from './catalog.js'
 
 export type RecordScope = 'all' | 'team' | 'own'
 
@@ -170,6 +171,7 @@ export async function resolveAccess(userId: number, companyId: number): Promise<
         permissions.set(grant.permission, scope)
       }
     }
+    boundByRead(permissions)
     access = new Access(
       userId,
       companyId,
@@ -180,6 +182,26 @@ export async function resolveAccess(userId: number, companyId: number): Promise<
   }
   cache.set(key, { at: Date.now(), access })
   return access
+}
+
+/**
+ * Acting on records never reaches further than seeing them: the scope of a
+ * record permission (`contacts.contact.export`, `.update`, `.delete`…) is
+ * capped by the scope of the same resource's `.read`, and without `.read`
+ * the permission is dropped. Otherwise a role reading "own" records but
+ * exporting "all" would export what it cannot list.
+ */
+function boundByRead(permissions: Map<string, RecordScope>) {
+  const declared = permissionIndex()
+  for (const [key, scope] of [...permissions]) {
+    const permission = declared.get(key)
+    if (!permission || !isScopable(permission) || key.endsWith('.read')) continue
+    const read = `${key.slice(0, key.lastIndexOf('.'))}.read`
+    if (!declared.has(read)) continue
+    const readScope = permissions.get(read)
+    if (!readScope) permissions.delete(key)
+    else if (SCOPE_RANK[readScope] < SCOPE_RANK[scope]) permissions.set(key, readScope)
+  }
 }
 
 /** The companies a user is a member of, by name. */

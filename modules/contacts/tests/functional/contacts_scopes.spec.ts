@@ -115,4 +115,43 @@ test.group('Contacts: record scopes from the roles matrix', () => {
     assert.include(csv.text(), 'Zinc Mien')
     assert.notInclude(csv.text(), 'Zinc Autre')
   })
+
+  test('acting reaches no further than reading: export, update and delete are capped by read', async ({
+    client,
+    assert,
+  }) => {
+    const { company, user: admin } = await companyWithUser('admin')
+    // Reads "own", but export, update and delete were ticked with "all".
+    const { user } = await memberWithGrants(company.id, [
+      { permission: 'contacts.contact.read', scope: 'own' },
+      { permission: 'contacts.contact.export', scope: 'all' },
+      { permission: 'contacts.contact.update', scope: 'all' },
+      { permission: 'contacts.contact.delete', scope: 'all' },
+    ])
+    const service = new ContactService((await resolveAccess(admin.id, company.id))!)
+    const mine = await service.create({ kind: 'company', name: 'Plomb Mien', ownerId: user.id })
+    const other = await service.create({ kind: 'company', name: 'Plomb Autre', ownerId: admin.id })
+    const token = await tokenFor(user)
+
+    const csv = await client.get('/api/v1/contacts/export.csv').bearerToken(token)
+    csv.assertStatus(200)
+    assert.include(csv.text(), 'Plomb Mien')
+    assert.notInclude(csv.text(), 'Plomb Autre')
+
+    const update = (id: number) =>
+      client.patch(`/api/v1/contacts/${id}`).bearerToken(token).json({ notes: 'vu' })
+    ;(await update(other.id)).assertStatus(404)
+    ;(await update(mine.id)).assertStatus(200)
+    ;(await client.delete(`/api/v1/contacts/${other.id}`).bearerToken(token)).assertStatus(404)
+
+    // Without read at all, the other grants are inert: nothing to act on.
+    const { user: blind } = await memberWithGrants(company.id, [
+      { permission: 'contacts.contact.export', scope: 'all' },
+    ])
+    const access = (await resolveAccess(blind.id, company.id))!
+    assert.isFalse(access.can('contacts.contact.export'))
+    ;(
+      await client.get('/api/v1/contacts/export.csv').bearerToken(await tokenFor(blind))
+    ).assertStatus(403)
+  })
 })
