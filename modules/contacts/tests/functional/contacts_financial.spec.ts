@@ -2,8 +2,10 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { companyWithUser, memberOf, tokenFor } from '#tests/helpers/fixtures'
 import { memberWithGrants } from '#tests/helpers/roles'
-import { resolveAccess } from '#kernel/security/access'
+import app from '@adonisjs/core/services/app'
+import { resolveAccess, forgetAccess } from '#kernel/security/access'
 import { record } from '#kernel/audit/audit'
+import registry from '#kernel/modules/registry'
 
 /**
  * The terms of business of a contact (credit limit, payment terms) are a
@@ -72,6 +74,41 @@ test.group('Contacts: terms of business are a field rule', () => {
       assert.equal(access.canSeeField('contacts.contact', 'creditLimitCents'), expected, role)
       assert.equal(access.canEditField('contacts.contact', 'paymentTermsDays'), expected, role)
       assert.isTrue(access.canSeeField('contacts.contact', 'name'))
+    }
+  })
+
+  test('a site upgrading from 1.0.0 gets the default grants; later upgrades leave an admin’s choice', async ({
+    assert,
+  }) => {
+    const manifest = registry.get('contacts')
+    const granted = async () =>
+      (
+        await db
+          .from('role_permissions')
+          .join('roles', 'roles.id', 'role_permissions.role_id')
+          .where('role_permissions.permission', 'contacts.contact.financial')
+          .whereIn('roles.key', ['manager', 'staff', 'technician'])
+          .select('roles.key')
+      )
+        .map((row) => row.key as string)
+        .sort()
+    assert.deepEqual(await granted(), ['manager', 'staff'])
+    const revoke = () =>
+      db
+        .from('role_permissions')
+        .where('permission', 'contacts.contact.financial')
+        .whereIn('role_id', db.from('roles').where('key', 'staff').select('id'))
+        .delete()
+    try {
+      await revoke()
+      // An admin revoked it after 1.1.0: a later upgrade keeps that.
+      await manifest.upgrade!({ app, client: db.connection(), from: '1.1.0' })
+      assert.deepEqual(await granted(), ['manager'])
+      // A site installed at 1.0.0 never had it: the upgrade grants the defaults.
+      await manifest.upgrade!({ app, client: db.connection(), from: '1.0.0' })
+      assert.deepEqual(await granted(), ['manager', 'staff'])
+    } finally {
+      forgetAccess()
     }
   })
 
