@@ -63,4 +63,71 @@ test.group('Numbering under concurrency', () => {
     assert.equal((await take(2026)).formatted, 'FA-2026-0002')
     assert.equal((await take(2027)).formatted, 'FA-2027-0001')
   })
+
+  test('200 concurrent assignments give a run with no gap and no duplicate', async ({ assert }) => {
+    const { company } = await companyWithUser('admin')
+    const { key } = await yearlySeries(company.id, 'INV-{YYYY}-{seq:4}', 'yearly')
+    const at = DateTime.fromISO('2026-03-10T09:00:00Z')
+    // Every seventh caller fails after taking its number: it must give it back.
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) =>
+        db.transaction(async (trx) => {
+          const taken = await nextNumber(trx, company.id, key, at)
+          if (i % 7 === 3) throw new Error('the caller failed')
+          return taken.formatted
+        })
+      )
+    )
+    const issued = outcomes
+      .filter((o): o is PromiseFulfilledResult<string> => o.status === 'fulfilled')
+      .map((o) => o.value)
+    const failed = outcomes.filter((o) => o.status === 'rejected')
+    assert.lengthOf(failed, 29)
+    for (const reason of failed.map((o) => (o as PromiseRejectedResult).reason)) {
+      assert.equal(reason.message, 'the caller failed')
+    }
+    assert.lengthOf(issued, 171)
+    assert.deepEqual(
+      [...issued].sort(),
+      Array.from({ length: 171 }, (_, i) => `INV-2026-${String(i + 1).padStart(4, '0')}`)
+    )
+    const kept = await db
+      .from('sequence_numbers')
+      .join('sequences', 'sequences.id', 'sequence_numbers.sequence_id')
+      .where('sequences.key', key)
+      .where('sequences.company_id', company.id)
+      .count('* as total')
+    assert.equal(Number(kept[0].total), 171)
+  }).timeout(120000)
+
+  test('periods follow the company’s time zone; monthly series restart each month', async ({
+    assert,
+  }) => {
+    const { company } = await companyWithUser('admin')
+    const { key } = await yearlySeries(company.id, 'BL{YY}{MM}-{seq:3}', 'monthly')
+    const take = (iso: string) =>
+      db.transaction(
+        async (trx) => (await nextNumber(trx, company.id, key, DateTime.fromISO(iso))).formatted
+      )
+    assert.equal(await take('2026-11-30T10:00:00Z'), 'BL2611-001')
+    assert.equal(await take('2026-11-30T12:00:00Z'), 'BL2611-002')
+    // 23:30 UTC on 30 November is already December in Paris (the company's zone).
+    assert.equal(await take('2026-11-30T23:30:00Z'), 'BL2612-001')
+    assert.equal(await take('2026-12-31T23:30:00Z'), 'BL2701-001')
+    await db.from('companies').where('id', company.id).update({ timezone: 'America/Montreal' })
+    // 03:00 UTC on 1 January is still 31 December in Montreal.
+    assert.equal(await take('2027-01-01T03:00:00Z'), 'BL2612-002')
+  })
 })
+
+let seriesCount = 0
+
+/** A series of the company with this format and reset. */
+async function yearlySeries(companyId: number, format: string, reset: 'yearly' | 'monthly') {
+  seriesCount += 1
+  const key = `test.series${seriesCount}`
+  await db.transaction((trx) =>
+    ensureSequence(companyId, { key, label: { fr: 'Test', en: 'Test' }, format, reset }, trx)
+  )
+  return { key }
+}

@@ -1,6 +1,7 @@
 import { BUILTIN_ROLES, type ModuleManifest } from './define_module.js'
 import { MODULE_NAME_PATTERN } from './paths.js'
 import { ModuleError } from './errors.js'
+import { legacyFormat, parseFormat } from '../numbering/format.js'
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
 const PERMISSION = /^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/
@@ -14,6 +15,16 @@ function isLabel(value: unknown) {
     (value as any).fr.length > 0 &&
     (value as any).en.length > 0
   )
+}
+
+const FORMAT_PROBLEMS: Record<string, string> = {
+  seq_missing: 'it needs one {seq:N} token',
+  seq_twice: 'it has more than one {seq} token',
+  unknown_token: 'only {YYYY}, {YY}, {MM} and {seq:N} are known tokens',
+  padding: 'N in {seq:N} must be from 1 to 12',
+  too_long: 'it is longer than 60 characters',
+  year_missing: 'a series reset every year or month must show the year ({YYYY} or {YY})',
+  month_missing: 'a series reset every month must show the month ({MM})',
 }
 
 function isStringArray(value: unknown) {
@@ -76,12 +87,21 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
   }
   for (const [i, s] of (m.sequences ?? []).entries()) {
     if (typeof s?.key !== 'string') fail(`sequences[${i}].key`, 'is required')
-    if (typeof s.prefix !== 'string') fail(`sequences[${i}].prefix`, 'must be a string')
-    if (!Number.isInteger(s.padding) || s.padding < 1 || s.padding > 12) {
-      fail(`sequences[${i}].padding`, 'must be an integer from 1 to 12')
+    if (!['yearly', 'monthly', 'never'].includes(s.reset)) {
+      fail(`sequences[${i}].reset`, 'must be "yearly", "monthly" or "never"')
     }
-    if (!['yearly', 'never'].includes(s.reset)) {
-      fail(`sequences[${i}].reset`, 'must be "yearly" or "never"')
+    if (s.format !== undefined) {
+      if (typeof s.format !== 'string') fail(`sequences[${i}].format`, 'must be a string')
+    } else {
+      if (typeof s.prefix !== 'string') fail(`sequences[${i}].prefix`, 'must be a string')
+      if (!Number.isInteger(s.padding) || s.padding < 1 || s.padding > 12) {
+        fail(`sequences[${i}].padding`, 'must be an integer from 1 to 12')
+      }
+    }
+    const format = s.format ?? legacyFormat(s.prefix, s.padding)
+    const parsed = parseFormat(format, s.reset)
+    if ('problem' in parsed) {
+      fail(`sequences[${i}].format`, `"${format}" is refused: ${FORMAT_PROBLEMS[parsed.problem]}`)
     }
   }
   for (const [model, audited] of Object.entries((m.audited ?? {}) as Record<string, any>)) {

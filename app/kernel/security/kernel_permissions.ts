@@ -21,6 +21,14 @@ export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
     defaults: [],
   },
   {
+    key: 'kernel.numbering.manage',
+    label: {
+      fr: 'Gérer les séries de numérotation (format, remise à zéro, prochain numéro)',
+      en: 'Manage numbering series (format, reset, next number)',
+    },
+    defaults: [],
+  },
+  {
     key: 'kernel.roles.manage',
     label: {
       fr: 'Gérer les rôles, les permissions et leurs portées',
