@@ -79,11 +79,18 @@ export interface SequenceDeclaration {
   /** Series key, unique per company (e.g. `contacts.customer`) */
   key: string
   label: Label
-  /** Prefix before the number, may contain `{YYYY}` */
-  prefix: string
-  /** Number of digits, zero-padded */
-  padding: number
-  reset: 'yearly' | 'never'
+  /**
+   * The number's format: fixed text and the tokens `{YYYY}`, `{YY}`, `{MM}`
+   * and one `{seq:N}` (the number, N digits), e.g. `FA-{YYYY}-{seq:5}`.
+   * Without it, the format is `prefix` followed by `{seq:padding}`.
+   */
+  format?: string
+  /** Text before the number, may contain `{YYYY}` (when there is no `format`) */
+  prefix?: string
+  /** Number of digits, zero-padded (when there is no `format`) */
+  padding?: number
+  /** When the number starts again from 1 */
+  reset: 'yearly' | 'monthly' | 'never'
 }
 
 export interface ModuleContext {
