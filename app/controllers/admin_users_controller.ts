@@ -12,6 +12,8 @@ import {
   MemberRefusal,
 } from '#kernel/users/members'
 import { sessionsOf, endSession, endSessionsOf } from '#kernel/users/sessions'
+import { listTokens } from '#kernel/users/api_tokens'
+import { sessionsEndedByAdmin } from '#kernel/audit/auth_events'
 import { inviteUserValidator, updateMemberValidator, listUsersValidator } from '#validators/users'
 
 /** The members of the current company: pages under /settings/users and /api/v1/admin/users. */
@@ -53,6 +55,7 @@ export default class AdminUsersController {
       roles: await companyRoles(),
       teams: await companyTeams(ctx.access.companyId),
       sessions: await sessionsOf(member.id, ctx.session.sessionId),
+      tokens: await listTokens(member.id),
       isSelf: member.id === ctx.auth.user!.id,
     })
   }
@@ -82,14 +85,17 @@ export default class AdminUsersController {
 
   async endSession(ctx: HttpContext) {
     const member = await this.#member(ctx)
-    await endSession(member.id, String(ctx.params.sessionId))
+    if (await endSession(member.id, String(ctx.params.sessionId))) {
+      await sessionsEndedByAdmin(member.id, 1, 'one')
+    }
     ctx.session.flash('success', ctx.i18n.t('users.sessions_ended'))
     return ctx.response.redirect(`/settings/users/${member.id}`)
   }
 
   async endSessions(ctx: HttpContext) {
     const member = await this.#member(ctx)
-    await endSessionsOf(member.id, ctx.session.sessionId)
+    const ended = await endSessionsOf(member.id, ctx.session.sessionId)
+    if (ended) await sessionsEndedByAdmin(member.id, ended, 'all')
     ctx.session.flash('success', ctx.i18n.t('users.sessions_ended'))
     return ctx.response.redirect(`/settings/users/${member.id}`)
   }
@@ -135,12 +141,14 @@ export default class AdminUsersController {
     if (!(await endSession(member.id, String(ctx.params.sessionId)))) {
       throw new Exception('Session not found', { status: 404, code: 'E_NOT_FOUND' })
     }
+    await sessionsEndedByAdmin(member.id, 1, 'one')
     return ctx.response.noContent()
   }
 
   async apiEndSessions(ctx: HttpContext) {
     const member = await this.#member(ctx)
     const ended = await endSessionsOf(member.id)
+    if (ended) await sessionsEndedByAdmin(member.id, ended, 'all')
     return { data: { ended } }
   }
 }

@@ -63,6 +63,8 @@ export default class AuditController {
         events: [...AUDIT_EVENTS],
         models: [
           { value: 'kernel.user', label: ctx.i18n.t('audit.model.kernel.user') },
+          { value: 'kernel.role', label: ctx.i18n.t('audit.model.kernel.role') },
+          { value: 'kernel.token', label: ctx.i18n.t('audit.model.kernel.token') },
           ...auditedModelOptions(ctx.i18n.locale),
         ],
       },

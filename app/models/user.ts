@@ -10,6 +10,10 @@ const AuthFinder = withAuthFinder(() => hash.use('scrypt'), {
   passwordColumnName: 'password',
 })
 
+/** API tokens: the prefix their public value starts with, and their secret's length. */
+export const ACCESS_TOKEN_PREFIX = 'cpt_'
+export const ACCESS_TOKEN_SECRET_LENGTH = 40
+
 export default class User extends compose(BaseModel, AuthFinder) {
   @column({ isPrimary: true })
   declare id: number
@@ -40,10 +44,10 @@ export default class User extends compose(BaseModel, AuthFinder) {
 
   static accessTokens = DbAccessTokensProvider.forModel(User, {
     expiresIn: '365 days',
-    prefix: 'cpt_',
+    prefix: ACCESS_TOKEN_PREFIX,
     table: 'auth_access_tokens',
     type: 'auth_token',
-    tokenSecretLength: 40,
+    tokenSecretLength: ACCESS_TOKEN_SECRET_LENGTH,
   })
 
   get displayName() {

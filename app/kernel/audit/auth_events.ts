@@ -69,3 +69,15 @@ export function accessDenied(reason: Record<string, unknown>, actor?: AuditActor
     },
   })
 }
+
+/**
+ * An admin ended sessions of a member: how many, never the session ids
+ * (each one is a bearer secret while it lives).
+ */
+export function sessionsEndedByAdmin(userId: number, ended: number, scope: 'one' | 'all') {
+  return recordEvent('session.ended', {
+    model: 'kernel.user',
+    recordId: userId,
+    meta: { ended, scope },
+  })
+}

@@ -44,8 +44,8 @@ export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
   {
     key: 'kernel.users.manage',
     label: {
-      fr: 'Inviter, activer et désactiver les utilisateurs, gérer leurs rôles et sessions',
-      en: 'Invite, activate and deactivate users, manage their roles and sessions',
+      fr: "Inviter, activer et désactiver les utilisateurs, gérer leurs rôles, sessions et jetons d'API",
+      en: 'Invite, activate and deactivate users, manage their roles, sessions and API tokens',
     },
     defaults: [],
   },

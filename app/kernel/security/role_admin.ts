@@ -7,6 +7,7 @@ import { fieldError } from '#kernel/http/field_error'
 import { forgetAccess, type RecordScope } from './access.js'
 import { ensureBuiltinRoles, BUILTIN_ROLE_LABELS } from './roles.js'
 import { permissionIndex, isScopable } from './catalog.js'
+import { record, diff, type AuditValues } from '#kernel/audit/audit'
 
 export interface Grant {
   permission: string
@@ -73,6 +74,24 @@ export function normalizeGrants(grants: Grant[]): Map<string, RecordScope> {
   return result
 }
 
+/**
+ * Roles are site-wide (every company's members hold them), so their audit
+ * entries belong to no company: every company's audit page shows them.
+ */
+const SITE_WIDE = { companyId: null }
+
+/** A role's grants as audit values: one field per permission, its scope as the value. */
+function grantValues(grants: Iterable<[string, RecordScope]>): AuditValues {
+  return Object.fromEntries([...grants].sort(([a], [b]) => a.localeCompare(b)))
+}
+
+async function currentGrants(roleId: number, trx: TransactionClientContract) {
+  const rows = await trx.from('role_permissions').where('role_id', roleId).select('*')
+  return rows.map(
+    (row) => [row.permission as string, row.scope as RecordScope] as [string, RecordScope]
+  )
+}
+
 async function nameTaken(name: string, trx: TransactionClientContract, except?: number) {
   const query = trx.from('roles').whereRaw('lower(name) = ?', [name.toLowerCase()])
   if (except) query.whereNot('id', except)
@@ -132,6 +151,13 @@ export const roleAdmin = {
         .returning('id')
       const roleId = typeof row === 'object' ? (row.id as number) : (row as number)
       await this.replaceGrants(roleId, grants, trx)
+      await record(trx, {
+        event: 'role.created',
+        model: 'kernel.role',
+        recordId: roleId,
+        after: { name: input.name, ...grantValues(grants) },
+        actor: SITE_WIDE,
+      })
       return roleId
     })
     forgetAccess()
@@ -171,8 +197,31 @@ export const roleAdmin = {
             .from('roles')
             .where('id', role.id)
             .update({ name: change.name, updated_at: dbNow(trx) })
+          await record(trx, {
+            event: 'role.updated',
+            model: 'kernel.role',
+            recordId: role.id,
+            before: { name: role.name },
+            after: { name: change.name },
+            actor: SITE_WIDE,
+          })
         }
-        if (change.grants) await this.replaceGrants(role.id, change.grants, trx)
+        if (change.grants) {
+          const before = grantValues(await currentGrants(role.id, trx))
+          await this.replaceGrants(role.id, change.grants, trx)
+          const after = grantValues(change.grants)
+          if (Object.keys(diff(before, after)).length) {
+            await record(trx, {
+              event: 'role.grants_changed',
+              model: 'kernel.role',
+              recordId: role.id,
+              before,
+              after,
+              meta: { role: role.name },
+              actor: SITE_WIDE,
+            })
+          }
+        }
       }
     })
     forgetAccess()
@@ -211,8 +260,17 @@ export const roleAdmin = {
           'E_ROLE_IN_USE'
         )
       }
+      const grants = await currentGrants(id, trx)
       await trx.from('role_permissions').where('role_id', id).delete()
       await trx.from('roles').where('id', id).delete()
+      await record(trx, {
+        event: 'role.deleted',
+        model: 'kernel.role',
+        recordId: id,
+        before: { name: role.name, ...grantValues(grants) },
+        after: null,
+        actor: SITE_WIDE,
+      })
     })
     forgetAccess()
   },

@@ -7,7 +7,9 @@ import { addMember } from '#services/companies'
 import { forgetAccess } from '#kernel/security/access'
 import { isCompanyTeam } from '#kernel/security/directory'
 import { issueToken } from '#kernel/users/tokens'
-import { endSessionsOf, revokeTokensOf } from '#kernel/users/sessions'
+import { endSessionsOf } from '#kernel/users/sessions'
+import { revokeAllTokens } from '#kernel/users/api_tokens'
+import { record, diff } from '#kernel/audit/audit'
 import { sendInvitationMail } from '#kernel/mail/user_mails'
 
 export interface MemberJson {
@@ -138,6 +140,7 @@ export async function inviteMember(
     await checkRole(input.role, trx)
     await checkTeams(companyId, input.teamIds ?? [], trx)
     let invited = await User.query({ client: trx }).where('email', input.email).first()
+    const existingAccount = Boolean(invited)
     if (invited) {
       const member = await trx
         .from('company_users')
@@ -160,6 +163,19 @@ export async function inviteMember(
     }
     await addMember(trx, companyId, invited.id, input.role)
     await setTeams(companyId, invited.id, input.teamIds ?? [], trx)
+    await record(trx, {
+      event: 'user.invited',
+      model: 'kernel.user',
+      recordId: invited.id,
+      after: {
+        email: invited.email,
+        fullName: invited.fullName,
+        role: input.role,
+        teamIds: [...new Set(input.teamIds ?? [])].sort((a, b) => a - b),
+      },
+      meta: { existingAccount },
+      actor: { companyId },
+    })
     return { user: invited, secret: await issueToken(invited.id, 'invite', trx) }
   })
   forgetAccess()
@@ -173,10 +189,37 @@ export async function inviteMember(
   return user
 }
 
+/** A member's role, teams (sorted ids) and active state in a company, as the audit trail compares them. */
+async function memberState(companyId: number, userId: number, client: QueryClientContract) {
+  const [membership, teams, user] = await Promise.all([
+    client
+      .from('company_users')
+      .join('roles', 'roles.id', 'company_users.role_id')
+      .where({ 'company_users.company_id': companyId, 'company_users.user_id': userId })
+      .select('roles.key')
+      .first(),
+    client
+      .from('team_users')
+      .join('teams', 'teams.id', 'team_users.team_id')
+      .where('teams.company_id', companyId)
+      .where('team_users.user_id', userId)
+      .select('teams.id'),
+    client.from('users').where('id', userId).select('is_active').first(),
+  ])
+  return {
+    role: (membership?.key as string | undefined) ?? null,
+    teamIds: teams.map((t) => Number(t.id)).sort((a, b) => a - b),
+    isActive: Boolean(user?.is_active),
+  }
+}
+
 /**
  * Changes a member's role, teams or active state. Deactivating ends all
  * their sessions and revokes all their tokens at once. Admins may not
- * deactivate or demote themselves (a site must keep an admin).
+ * deactivate or demote themselves (a site must keep an admin). The audit
+ * trail gets `user.updated` for a role or team change and
+ * `user.activated`/`user.deactivated` (and one `token.revoked` per token),
+ * written in the same transaction.
  */
 export async function updateMember(
   companyId: number,
@@ -188,6 +231,7 @@ export async function updateMember(
     throw new MemberRefusal('role', 'users.not_yourself', 'self')
   }
   await db.transaction(async (trx) => {
+    const before = await memberState(companyId, userId, trx)
     if (input.role) {
       await checkRole(input.role, trx)
       await addMember(trx, companyId, userId, input.role)
@@ -201,10 +245,34 @@ export async function updateMember(
       user.isActive = input.isActive
       await user.save()
     }
+    const after = await memberState(companyId, userId, trx)
+    const actor = { companyId }
+    const assignment = { role: before.role, teamIds: before.teamIds }
+    const assigned = { role: after.role, teamIds: after.teamIds }
+    if (Object.keys(diff(assignment, assigned)).length) {
+      await record(trx, {
+        event: 'user.updated',
+        model: 'kernel.user',
+        recordId: userId,
+        before: assignment,
+        after: assigned,
+        actor,
+      })
+    }
+    if (before.isActive !== after.isActive) {
+      await record(trx, {
+        event: after.isActive ? 'user.activated' : 'user.deactivated',
+        model: 'kernel.user',
+        recordId: userId,
+        before: { isActive: before.isActive },
+        after: { isActive: after.isActive },
+        actor,
+      })
+    }
+    if (input.isActive === false) {
+      await revokeAllTokens(trx, userId, { by: 'admin', reason: 'deactivated' }, actor)
+    }
   })
   forgetAccess()
-  if (input.isActive === false) {
-    await endSessionsOf(userId)
-    await revokeTokensOf(userId)
-  }
+  if (input.isActive === false) await endSessionsOf(userId)
 }
