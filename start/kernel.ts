@@ -31,6 +31,7 @@ export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   auth: () => import('#middleware/auth_middleware'),
   company: () => import('#middleware/company_middleware'),
+  mfa: () => import('#middleware/mfa_enforcement_middleware'),
   can: () => import('#middleware/permission_middleware'),
   module: () => import('#middleware/module_gate_middleware'),
 })

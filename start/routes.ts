@@ -8,6 +8,7 @@ import { updateCompanyValidator } from '#validators/company'
 import '#start/routes/admin_users'
 import '#start/routes/audit'
 import '#start/routes/admin_roles'
+import '#start/routes/mfa'
 import '#start/routes/api_tokens'
 import '#start/routes/admin_numbering'
 

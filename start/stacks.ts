@@ -11,9 +11,17 @@ export function webStack() {
   ]
 }
 
-/** Pages that need a signed-in user with a current company. */
+/**
+ * Pages that need a signed-in user with a current company (and, when their
+ * role there requires it, MFA switched on).
+ */
 export function webAuthStack() {
-  return [...webStack(), middleware.auth({ guards: ['web'] }), middleware.company()]
+  return [
+    ...webStack(),
+    middleware.auth({ guards: ['web'] }),
+    middleware.company(),
+    middleware.mfa(),
+  ]
 }
 
 /** The JSON API: always JSON, Bearer tokens, no session or CSRF. */

@@ -5,6 +5,12 @@ import { fieldError } from '#kernel/http/field_error'
 import { throttledLogin, TooManyLoginAttempts } from '#kernel/security/login_throttle'
 import { startUserSession, endCurrentSession } from '#kernel/users/sessions'
 import { loginSucceeded, loginFailed, loggedOut } from '#kernel/audit/auth_events'
+import {
+  mfaEnabled,
+  MFA_PENDING,
+  MFA_CHALLENGE_MS,
+  type PendingChallenge,
+} from '#kernel/security/mfa'
 
 export default class SessionController {
   async create({ inertia, response }: HttpContext) {
@@ -21,8 +27,12 @@ export default class SessionController {
     const t = ctx.i18n
     let user: User
     try {
-      user = await throttledLogin(email, request.ip(), () =>
-        User.verifyCredentials(email.toLowerCase(), password)
+      user = await throttledLogin(
+        email,
+        request.ip(),
+        () => User.verifyCredentials(email.toLowerCase(), password),
+        // With a second factor to come, failed codes keep adding to the count.
+        { settles: async (found) => !(await mfaEnabled(found.id)) }
       )
     } catch (error) {
       const throttled = error instanceof TooManyLoginAttempts
@@ -33,6 +43,16 @@ export default class SessionController {
     if (!user.isActive) {
       await loginFailed(email, 'disabled')
       throw fieldError('email', t.t('auth.account_disabled'), 'disabled')
+    }
+    // With MFA on, the password alone signs nobody in: the session only holds
+    // a short-lived challenge for the code (under a new id, like a sign-in).
+    if (await mfaEnabled(user.id)) {
+      ctx.session.regenerate()
+      ctx.session.put(MFA_PENDING, {
+        userId: user.id,
+        until: Date.now() + MFA_CHALLENGE_MS,
+      } satisfies PendingChallenge)
+      return response.redirect('/login/mfa')
     }
     // login() gives the session a new id (no fixation); the tag lets the user's
     // sessions be listed and ended, the sign-in time bounds its lifetime.

@@ -47,6 +47,11 @@ const roleSchema = {
         name: { type: 'string' },
         builtin: { type: 'boolean' },
         editable: { type: 'boolean', description: 'false for admin, which has every permission' },
+        mfaRequired: {
+          type: 'boolean',
+          description:
+            'Members must sign in with a second factor (TOTP); true for admin by default',
+        },
         members: { type: 'integer', description: 'Memberships holding this role' },
         grants: { type: 'array', items: grantSchema },
       },
@@ -90,11 +95,11 @@ router
       {
         summary: 'Renames a custom role and/or replaces its whole set of grants',
         description:
-          '`grants`, when given, replaces the role’s grants. The admin role cannot be changed (409); built-in roles cannot be renamed (422).',
+          '`grants`, when given, replaces the role’s grants. `mfaRequired` sets whether its members must sign in with a second factor. The admin role’s grants and name cannot be changed (409), its `mfaRequired` can; built-in roles cannot be renamed (422).',
         body: updateRoleValidator,
         responses: {
           200: { description: 'The role', schema: roleSchema },
-          409: 'The admin role cannot be changed',
+          409: 'The admin role’s grants or name cannot be changed',
         },
       }
     )

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import type { Page } from 'playwright'
 import { companyWithUser, memberOf, TEST_PASSWORD } from '#tests/helpers/fixtures'
+import { passSecondStep } from '#tests/helpers/mfa'
 import { Access } from '#kernel/security/access'
 import ContactService from '#modules/contacts/services/contact_service'
 
@@ -10,6 +11,7 @@ async function signIn(page: Page, email: string) {
   await page.getByLabel('Adresse e-mail').fill(email)
   await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Se connecter' }).click()
+  await passSecondStep(page, email)
   await page.waitForURL('/')
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import db from '@adonisjs/lucid/services/db'
+import { nextCodeFor } from '#tests/helpers/mfa'
 
 /** A response as a browser got it: status, headers, body. */
 export class JarResponse {
@@ -109,11 +110,18 @@ export class CookieJar {
   }
 }
 
-/** Signs in through the login form and returns the jar holding the session. */
+/**
+ * Signs in through the login form — and its second step with the user's next
+ * code when their MFA is on — and returns the jar holding the session.
+ */
 export async function signIn(email: string, password: string) {
   const jar = new CookieJar()
   await jar.get('/login')
-  const response = await jar.send('post', '/login', { email, password })
+  let response = await jar.send('post', '/login', { email, password })
+  if (response.status() === 302 && response.header('location') === '/login/mfa') {
+    const user = await db.from('users').where('email', email.toLowerCase()).firstOrFail()
+    response = await jar.send('post', '/login/mfa', { code: await nextCodeFor(user.id) })
+  }
   if (response.status() !== 302 || response.header('location') !== '/') {
     throw new Error(`Sign-in failed: ${response.status()} ${response.body}`)
   }

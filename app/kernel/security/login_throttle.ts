@@ -43,9 +43,16 @@ export class TooManyLoginAttempts extends Exception {
 /**
  * Runs a credential check under the throttle: refused at once while the
  * account or the address is locked; a failure counts against both; a success
- * clears the account's count.
+ * clears the account's count — unless `settles` says the sign-in is not over
+ * (a password whose second factor is still to come keeps the count, so the
+ * password and the codes share one allowance).
  */
-export async function throttledLogin<T>(email: string, ip: string, check: () => Promise<T>) {
+export async function throttledLogin<T>(
+  email: string,
+  ip: string,
+  check: () => Promise<T>,
+  options: { settles?: (result: T) => boolean | Promise<boolean> } = {}
+) {
   const account = limiter.use(ACCOUNT_LIMIT)
   const address = limiter.use(IP_LIMIT)
   const accountKey = `login_account_${email.toLowerCase()}`
@@ -61,7 +68,7 @@ export async function throttledLogin<T>(email: string, ip: string, check: () => 
   }
   try {
     const result = await check()
-    await account.delete(accountKey)
+    if (!options.settles || (await options.settles(result))) await account.delete(accountKey)
     return result
   } catch (error) {
     await Promise.all([account.increment(accountKey), address.increment(addressKey)])

@@ -7,6 +7,7 @@ import { fieldError } from '#kernel/http/field_error'
 import { forgetAccess, type RecordScope } from './access.js'
 import { ensureBuiltinRoles, BUILTIN_ROLE_LABELS } from './roles.js'
 import { permissionIndex, isScopable } from './catalog.js'
+import { forgetMfaState } from './mfa.js'
 import { record, diff, type AuditValues } from '#kernel/audit/audit'
 
 export interface Grant {
@@ -21,6 +22,8 @@ export interface RoleView {
   builtin: boolean
   /** The admin role has every permission, always: it cannot be edited */
   editable: boolean
+  /** Members must sign in with a second factor (MFA) */
+  mfaRequired: boolean
   members: number
   grants: { permission: string; scope: RecordScope }[]
 }
@@ -119,6 +122,7 @@ export const roleAdmin = {
       name: role.name,
       builtin: Boolean(role.is_builtin),
       editable: role.key !== 'admin',
+      mfaRequired: Boolean(role.mfa_required),
       members: count.get(role.id) ?? 0,
       grants: grants
         .filter((g) => g.role_id === role.id)
@@ -132,7 +136,11 @@ export const roleAdmin = {
     return role
   },
 
-  async create(input: { name: string; grants?: Grant[] }): Promise<RoleView> {
+  async create(input: {
+    name: string
+    grants?: Grant[]
+    mfaRequired?: boolean
+  }): Promise<RoleView> {
     const grants = normalizeGrants(input.grants ?? [])
     const id = await db.transaction(async (trx) => {
       if (await nameTaken(input.name, trx)) {
@@ -145,6 +153,7 @@ export const roleAdmin = {
           key: await keyFor(input.name, trx),
           name: input.name,
           is_builtin: false,
+          mfa_required: input.mfaRequired ?? false,
           created_at: now,
           updated_at: now,
         })
@@ -161,11 +170,18 @@ export const roleAdmin = {
       return roleId
     })
     forgetAccess()
+    forgetMfaState()
     return this.find(id)
   },
 
-  /** Renames a custom role and/or replaces a role's whole set of grants. */
-  async update(id: number, input: { name?: string; grants?: Grant[] }): Promise<RoleView> {
+  /**
+   * Renames a custom role, replaces a role's whole set of grants and/or sets
+   * whether it requires MFA.
+   */
+  async update(
+    id: number,
+    input: { name?: string; grants?: Grant[]; mfaRequired?: boolean }
+  ): Promise<RoleView> {
     await this.saveMatrix([{ id, ...input }])
     return this.find(id)
   },
@@ -174,7 +190,9 @@ export const roleAdmin = {
    * Applies several roles' changes at once (the matrix editor's save): all
    * of them or none.
    */
-  async saveMatrix(changes: { id: number; name?: string; grants?: Grant[] }[]) {
+  async saveMatrix(
+    changes: { id: number; name?: string; grants?: Grant[]; mfaRequired?: boolean }[]
+  ) {
     const normalized = changes.map((c) => ({
       ...c,
       grants: c.grants ? normalizeGrants(c.grants) : undefined,
@@ -183,8 +201,16 @@ export const roleAdmin = {
       for (const change of normalized) {
         const role = await trx.from('roles').where('id', change.id).forUpdate().first()
         if (!role) throw notFound()
-        if (role.key === 'admin') {
+        // The admin role's grants and name are fixed; only its MFA requirement changes.
+        const renamed = change.name !== undefined && change.name !== role.name
+        if (role.key === 'admin' && (change.grants || renamed)) {
           throw conflict('The admin role always has every permission and cannot be changed')
+        }
+        if (change.mfaRequired !== undefined && change.mfaRequired !== Boolean(role.mfa_required)) {
+          await trx
+            .from('roles')
+            .where('id', role.id)
+            .update({ mfa_required: change.mfaRequired, updated_at: dbNow(trx) })
         }
         if (change.name !== undefined && change.name !== role.name) {
           if (role.is_builtin) {
@@ -225,6 +251,7 @@ export const roleAdmin = {
       }
     })
     forgetAccess()
+    forgetMfaState()
   },
 
   async replaceGrants(

@@ -35,6 +35,8 @@ async function createMissingRoles(client: QueryClientContract): Promise<string[]
       key,
       name: BUILTIN_ROLE_LABELS[key].fr,
       is_builtin: true,
+      // Admins sign in with a second factor unless an admin decides otherwise.
+      mfa_required: key === 'admin',
       created_at: now,
       updated_at: now,
     })
