@@ -11,6 +11,7 @@ import '#start/routes/admin_roles'
 import '#start/routes/mfa'
 import '#start/routes/api_tokens'
 import '#start/routes/admin_numbering'
+import '#start/routes/admin_modules'
 
 const SessionController = () => import('#controllers/session_controller')
 const SetupController = () => import('#controllers/setup_controller')

@@ -81,15 +81,25 @@ export class ModuleManager {
   refresh(client?: QueryClientContract): Promise<void> {
     if (client) return this.#read(client)
     if (!this.#refreshing) {
-      this.#refreshing = this.#read(db.connection()).finally(() => {
-        this.#refreshing = null
+      const refreshing = this.#read(db.connection()).finally(() => {
+        if (this.#refreshing === refreshing) this.#refreshing = null
       })
+      this.#refreshing = refreshing
+      return refreshing
     }
     return this.#refreshing
   }
 
-  async #read(client: QueryClientContract) {
+  /**
+   * Bumped by every change: a read that started before a change may return
+   * the old set, which must not then pass for fresh.
+   */
+  #generation = 0
+
+  async #read(client: QueryClientContract): Promise<void> {
+    const generation = this.#generation
     const rows = await client.from('modules').where('enabled', true).select('name')
+    if (generation !== this.#generation) return this.#read(client)
     this.#enabled = new Set(
       rows.map((row) => row.name as string).filter((n) => this.#registry.has(n))
     )
@@ -98,13 +108,15 @@ export class ModuleManager {
 
   /** Forgets this process's copy and tells the other processes (see `announceChangesWith`). */
   invalidate() {
-    this.#loadedAt = 0
+    this.forget()
     this.#announce?.()
   }
 
   /** Forgets this process's copy: another process announced a change. */
   forget() {
     this.#loadedAt = 0
+    this.#generation += 1
+    this.#refreshing = null
   }
 
   #announce: (() => void) | null = null
