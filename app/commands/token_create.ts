@@ -50,7 +50,7 @@ export default class TokenCreate extends KernelCommand {
       const access = companyId ? await resolveAccess(user.id, companyId) : null
       if (!access) throw new CommandRefusal(`User "${email}" is not a member of any company`)
 
-      const name = this.name?.trim() || `cli ${new Date().toISOString().slice(0, 19)}`
+      const name = this.name?.trim() || `cli ${new Date().toISOString()}`
       const abilities = this.abilities.split(',').map((key) => key.trim())
       try {
         const { token, secret } = await createToken(

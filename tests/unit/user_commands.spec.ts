@@ -238,6 +238,81 @@ test.group('token:create', (group) => {
     const verified = await User.accessTokens.verify(new Secret(token))
     assert.equal(verified?.tokenableId, user.id)
     assert.equal(verified?.name, 'ci')
+    // By default: all the user's permissions, for 90 days.
+    assert.deepEqual(verified?.abilities, ['*'])
+    const days = (verified!.expiresAt!.getTime() - Date.now()) / 86_400_000
+    assert.approximately(days, 90, 0.01)
+  })
+
+  test('takes a name, abilities and a lifetime; the token is restricted to them', async ({
+    assert,
+  }) => {
+    const { user } = await companyWithUser('staff')
+    const result = await run(TokenCreate, [
+      `--email=${user.email}`,
+      '--name=lecture',
+      '--abilities=contacts.contact.read, contacts.contact.export',
+      '--expires-in=30d',
+    ])
+    result.command.assertSucceeded()
+    const verified = await User.accessTokens.verify(
+      new Secret(result.stdout[result.stdout.length - 1])
+    )
+    assert.equal(verified?.name, 'lecture')
+    assert.deepEqual(verified?.abilities, ['contacts.contact.export', 'contacts.contact.read'])
+    const days = (verified!.expiresAt!.getTime() - Date.now()) / 86_400_000
+    assert.approximately(days, 30, 0.01)
+
+    // Without --name, each token gets its own.
+    const first = await run(TokenCreate, [`--email=${user.email}`])
+    const second = await run(TokenCreate, [`--email=${user.email}`])
+    first.command.assertSucceeded()
+    second.command.assertSucceeded()
+    const names = await db
+      .from('auth_access_tokens')
+      .where('tokenable_id', user.id)
+      .whereLike('name', 'cli %')
+      .select('name')
+    assert.lengthOf(new Set(names.map((row) => row.name)), 2)
+
+    const audit = await db
+      .from('audit_logs')
+      .where({
+        event: 'token.created',
+        model: 'kernel.token',
+        record_id: String(verified!.identifier),
+      })
+      .first()
+    assert.include(JSON.parse(audit.meta), { by: 'cli' })
+  })
+
+  test('refuses a taken name, permissions the user lacks and a bad lifetime, creating nothing', async ({
+    assert,
+  }) => {
+    const { user } = await companyWithUser('staff')
+    ;(await run(TokenCreate, [`--email=${user.email}`, '--name=ci'])).command.assertSucceeded()
+    assert.equal(
+      refusal(assert, await run(TokenCreate, [`--email=${user.email}`, '--name=CI'])),
+      '--name: You already have a token with this name'
+    )
+    assert.equal(
+      refusal(
+        assert,
+        await run(TokenCreate, [`--email=${user.email}`, '--abilities=kernel.users.manage'])
+      ),
+      '--abilities: Permissions you do not hold: kernel.users.manage'
+    )
+    for (const lifetime of ['400', '0', 'soon']) {
+      assert.match(
+        refusal(
+          assert,
+          await run(TokenCreate, [`--email=${user.email}`, `--expires-in=${lifetime}`])
+        ),
+        /^--expires-in/
+      )
+    }
+    const tokens = await db.from('auth_access_tokens').where('tokenable_id', user.id)
+    assert.lengthOf(tokens, 1)
   })
 
   test('refuses an unknown email and a disabled user', async ({ assert }) => {

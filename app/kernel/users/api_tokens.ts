@@ -62,6 +62,7 @@ const FALLBACK: Record<string, string> = {
     'A token restricted to some permissions cannot create an unrestricted one',
   expiry_required: 'Choose how long the token lives',
   expiry_both: 'Give either a lifetime or an expiry date, not both',
+  lifetime_range: 'A token lives from 1 to 365 days',
   expiry_range: 'The expiry date must be between tomorrow and one year from today',
 }
 
@@ -162,7 +163,7 @@ export function expiryOf(input: Pick<CreateTokenInput, 'expiresIn' | 'expiresAt'
   const limit = now.plus(MAX_TOKEN_LIFETIME).endOf('day')
   if (input.expiresIn !== undefined) {
     if (!Number.isInteger(input.expiresIn) || input.expiresIn < 1 || input.expiresIn > 365) {
-      throw refuse('expiresIn', 'expiry_range', 'expiry')
+      throw refuse('expiresIn', 'lifetime_range', 'expiry')
     }
     return now.plus({ days: input.expiresIn }).toJSDate()
   }
