@@ -1,4 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { promisify } from 'node:util'
 import { rm } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
@@ -10,11 +11,20 @@ const run = promisify(execFile)
  * A second site on its own, empty database (a fresh SQLite file, or a fresh
  * PostgreSQL database next to the test one), served by a separate process.
  * For behaviour that depends on the whole site being new, such as first-run
- * setup.
+ * setup, or on environment variables read at boot (`options.env`).
  */
-export async function startIsolatedSite(name: string, port: number) {
+export async function startIsolatedSite(
+  name: string,
+  port: number,
+  options: { env?: NodeJS.ProcessEnv } = {}
+) {
   const pg = db.connection().dialect.name === 'postgres'
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DEMO: 'false' }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DEMO: 'false',
+    ...options.env,
+  }
   let cleanup: () => Promise<void>
   if (pg) {
     const database = `${process.env.DB_DATABASE ?? 'charpente'}_${name}`
@@ -74,6 +84,15 @@ export async function startIsolatedSite(name: string, port: number) {
       return result
     },
   }
+}
+
+/** A port nothing listens on at the moment, for a site of its own. */
+export async function freePort() {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
 }
 
 /** A tiny cookie-keeping client, enough to drive forms with their CSRF token. */
