@@ -16,6 +16,12 @@
  * BENCH_DEEP row position of the deep page (90% of BENCH_CONTACTS),
  * BENCH_RESEED=1 to rebuild the database, BENCH_SKIP_BUILD=1 to reuse build/.
  * REDIS_HOST moves sessions to Redis; the database stays SQLite.
+ *
+ * Numbering: BENCH_NUMBERING_CONNECTIONS (200) clients create contacts at
+ * once, on SQLite, and on PostgreSQL too when BENCH_PG_DATABASE names a
+ * database (DB_HOST, DB_PORT, DB_USER, DB_PASSWORD as for the app; it is
+ * prepared with the demo company on first use). See bench/numbering.js.
+ * BENCH_ONLY=numbering runs this part alone (after the build and sign-in).
  */
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
@@ -24,6 +30,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync
 import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { describeNumbering, measureNumbering } from './numbering.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const settings = {
@@ -80,8 +88,8 @@ const appEnv = {
   DEMO: 'false',
 }
 
-function run(args, what) {
-  const result = spawnSync(process.execPath, args, { cwd: root, env: appEnv, encoding: 'utf8' })
+function run(args, what, env = appEnv) {
+  const result = spawnSync(process.execPath, args, { cwd: root, env, encoding: 'utf8' })
   if (result.status !== 0) {
     console.error(`${what} failed:\n${result.stdout}\n${result.stderr}`)
     process.exit(1)
@@ -227,7 +235,7 @@ if (process.env.BENCH_RESEED || contactCount() < settings.contacts) seed()
 else step(`reusing ${sqliteFile} (${contactCount()} contacts; BENCH_RESEED=1 rebuilds it)`)
 
 const token = run(
-  ['ace.js', 'token:create', '--email', DEMO_LOGIN.email, '--name', 'bench'],
+  ['ace.js', 'token:create', '--email', DEMO_LOGIN.email, '--name', `bench-${Date.now()}`],
   'node ace token:create'
 )
   .trim()
@@ -311,6 +319,138 @@ if (login.status !== 302 || login.headers.get('location') !== '/') {
 }
 const sessionCookieName = [...jar.keys()].find((name) => name.endsWith('charpente-session'))
 const sessionCookie = `${sessionCookieName}=${jar.get(sessionCookieName)}`
+
+/* -------------------------------------------------------------- numbering */
+
+const numberingConnections = Number(process.env.BENCH_NUMBERING_CONNECTIONS ?? 200)
+const numberingResults = {}
+
+/** The counter period of a series now (UTC: close enough for a run that lasts seconds). */
+function periodOf(reset) {
+  const now = new Date().toISOString()
+  return reset === 'yearly' ? now.slice(0, 4) : reset === 'monthly' ? now.slice(0, 7) : ''
+}
+
+/** The demo company's contact series and contacts, read with the query `ask` runs. */
+function numberingDatabase(ask) {
+  const series = async () => {
+    const [company] = await ask('SELECT id FROM companies ORDER BY id LIMIT 1')
+    const [sequence] = await ask(
+      'SELECT id, reset FROM sequences WHERE company_id = ? AND key = ?',
+      [company.id, 'contacts.contact']
+    )
+    return { companyId: company.id, sequence }
+  }
+  return {
+    async state() {
+      const { companyId, sequence } = await series()
+      const [counter] = await ask(
+        'SELECT last_value FROM sequence_counters WHERE sequence_id = ? AND period = ?',
+        [sequence.id, periodOf(sequence.reset)]
+      )
+      const [contacts] = await ask('SELECT MAX(id) AS id FROM contacts WHERE company_id = ?', [
+        companyId,
+      ])
+      return { lastId: Number(contacts?.id ?? 0), lastValue: Number(counter?.last_value ?? 0) }
+    },
+    async codesAfter(id) {
+      const { companyId } = await series()
+      const rows = await ask('SELECT code FROM contacts WHERE company_id = ? AND id > ?', [
+        companyId,
+        id,
+      ])
+      return rows.map((row) => row.code)
+    },
+    async deleteAfter(id) {
+      const { companyId } = await series()
+      await ask('DELETE FROM contacts WHERE company_id = ? AND id > ?', [companyId, id])
+    },
+  }
+}
+
+console.log(
+  `\nNumbering: ${numberingConnections} clients creating contacts at once, ${settings.duration} s`
+)
+const sqliteHandle = new Database(sqliteFile)
+sqliteHandle.pragma('busy_timeout = 10000')
+numberingResults.sqlite = await measureNumbering({
+  url: appUrl,
+  token,
+  connections: numberingConnections,
+  duration: settings.duration,
+  cpu: () => cpuMs(appServer.pid),
+  database: numberingDatabase(async (sql, params = []) => {
+    const statement = sqliteHandle.prepare(sql)
+    return statement.reader ? statement.all(...params) : (statement.run(...params), [])
+  }),
+})
+sqliteHandle.close()
+console.log(describeNumbering('contact creations, SQLite', numberingResults.sqlite))
+
+if (process.env.BENCH_PG_DATABASE) {
+  const pgPort = await freePort()
+  const pgEnv = {
+    ...appEnv,
+    DB_CONNECTION: 'pg',
+    DB_HOST: process.env.DB_HOST ?? '127.0.0.1',
+    DB_PORT: process.env.DB_PORT ?? '5432',
+    DB_USER: process.env.DB_USER ?? 'postgres',
+    DB_PASSWORD: process.env.DB_PASSWORD ?? '',
+    DB_DATABASE: process.env.BENCH_PG_DATABASE,
+    PORT: String(pgPort),
+    APP_URL: `http://127.0.0.1:${pgPort}`,
+  }
+  step(`preparing PostgreSQL database ${pgEnv.DB_DATABASE}`)
+  run(['ace.js', 'app:prepare', '--demo'], 'node ace app:prepare --demo (PostgreSQL)', pgEnv)
+  const pgToken = run(
+    ['ace.js', 'token:create', '--email', DEMO_LOGIN.email, '--name', `bench-${Date.now()}`],
+    'node ace token:create (PostgreSQL)',
+    pgEnv
+  )
+    .trim()
+    .split('\n')
+    .at(-1)
+    .trim()
+  const pgServer = start(['bin/server.js'], { ...pgEnv, APP_KEY: appKey }, `${root}build`)
+  await waitFor(`${pgEnv.APP_URL}/health/live`, pgServer)
+  const client = new pg.Client({
+    host: pgEnv.DB_HOST,
+    port: Number(pgEnv.DB_PORT),
+    user: pgEnv.DB_USER,
+    password: pgEnv.DB_PASSWORD || undefined,
+    database: pgEnv.DB_DATABASE,
+  })
+  await client.connect()
+  numberingResults.pg = await measureNumbering({
+    url: pgEnv.APP_URL,
+    token: pgToken,
+    connections: numberingConnections,
+    duration: settings.duration,
+    cpu: () => cpuMs(pgServer.pid),
+    database: numberingDatabase(async (sql, params = []) => {
+      let n = 0
+      return (
+        await client.query(
+          sql.replace(/\?/g, () => `$${(n += 1)}`),
+          params
+        )
+      ).rows
+    }),
+  })
+  await client.end()
+  pgServer.kill('SIGTERM')
+  console.log(describeNumbering('contact creations, PostgreSQL', numberingResults.pg))
+}
+
+if (process.env.BENCH_ONLY === 'numbering') {
+  writeFileSync(
+    'tmp/bench-numbering.json',
+    JSON.stringify({ date: new Date().toISOString(), settings, results: numberingResults }, null, 2)
+  )
+  console.log('\nFigures saved to tmp/bench-numbering.json')
+  stopAll()
+  process.exit(0)
+}
 
 /* ------------------------------------------------------ the deep cursor */
 
@@ -490,7 +630,16 @@ console.log(`  application boot (production build, to first answer): ${bootMs} m
 
 writeFileSync(
   'tmp/bench-results.json',
-  JSON.stringify({ date: new Date().toISOString(), settings, bootMs, results }, null, 2)
+  JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      settings,
+      bootMs,
+      results: { ...results, numbering: numberingResults },
+    },
+    null,
+    2
+  )
 )
 console.log('\nFigures saved to tmp/bench-results.json')
 stopAll()
