@@ -16,7 +16,8 @@ async function me(secret: string) {
   const response = await fetch(`${baseUrl}/api/v1/me`, {
     headers: { authorization: `Bearer ${secret}` },
   })
-  return { status: response.status, body: response.ok ? await response.json() : null }
+  const body = response.ok ? ((await response.json()) as { data: { permissions: string[] } }) : null
+  return { status: response.status, body }
 }
 
 test.group('API tokens in a browser', () => {
@@ -49,7 +50,7 @@ test.group('API tokens in a browser', () => {
     assert.match(secret, /^cpt_\S+$/)
     const used = await me(secret)
     assert.equal(used.status, 200)
-    assert.deepEqual(used.body.data.permissions, ['contacts.contact.read'])
+    assert.deepEqual(used.body?.data.permissions, ['contacts.contact.read'])
 
     const listed = page.locator('[data-token="Export tableur"]')
     await page.assertTextContains(listed, 'Voir les contacts')

@@ -264,7 +264,7 @@ test.group('API tokens: the owner, through the page', () => {
       .redirects(0)
     stored.assertStatus(302)
     stored.assertHeader('location', '/profile/tokens')
-    const flashed = stored.flashMessages().createdToken
+    const flashed = stored.flashMessages().createdToken as { name: string; secret: string }
     assert.equal(flashed.name, 'Tableur')
     ;(await client.get('/api/v1/me').bearerToken(flashed.secret)).assertStatus(200)
 

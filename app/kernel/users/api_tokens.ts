@@ -165,7 +165,8 @@ export function expiryOf(input: Pick<CreateTokenInput, 'expiresIn' | 'expiresAt'
     if (!Number.isInteger(input.expiresIn) || input.expiresIn < 1 || input.expiresIn > 365) {
       throw refuse('expiresIn', 'lifetime_range', 'expiry')
     }
-    return now.plus({ days: input.expiresIn }).toJSDate()
+    // Whole days of 24 hours, whatever daylight saving time does meanwhile.
+    return DateTime.utc().plus({ days: input.expiresIn }).toJSDate()
   }
   if (input.expiresAt === undefined) throw refuse('expiresIn', 'expiry_required', 'required')
   const day = DateTime.fromISO(input.expiresAt, { zone: EXPIRY_ZONE })
