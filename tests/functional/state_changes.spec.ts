@@ -55,12 +55,18 @@ async function snapshot() {
   return state
 }
 
-/** A concrete URL: ids of the records this test made, else a sample value. */
+const SAMPLE_PARAMS = ['1', '00000000-0000-4000-8000-000000000000', 'x']
+
+/**
+ * A concrete URL: ids of the records this test made, else a sample value the
+ * parameter's matcher accepts (so the request reaches the route).
+ */
 function urlFor(entry: RouteEntry, ids: Record<string, string | number>) {
   return entry.pattern.replace(/:([A-Za-z0-9_]+)\??/g, (_, name: string) => {
     const key = Object.keys(ids).find((prefix) => entry.pattern.startsWith(prefix))
     if (name === 'id' && key) return String(ids[key])
-    return name.toLowerCase().includes('token') ? 'not-a-token' : '1'
+    const match: RegExp | undefined = entry.route.matchers[name]?.match
+    return match ? (SAMPLE_PARAMS.find((v) => match.test(v)) ?? 'x') : '1'
   })
 }
 
