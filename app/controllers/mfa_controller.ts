@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import User from '#models/user'
+import type User from '#models/user'
 import { fieldError } from '#kernel/http/field_error'
 import {
   mfaStatus,

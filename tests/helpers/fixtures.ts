@@ -55,7 +55,7 @@ export async function companyWithUser(
 
 /** Adds another member with a role to an existing company. */
 export async function memberOf(companyId: number, role: string, options: MemberOptions = {}) {
-  const user = await db.transaction(async (trx) => {
+  const member = await db.transaction(async (trx) => {
     const user = await User.create(
       {
         email: `${role}-${unique()}@test.charpente.fr`,
@@ -70,8 +70,8 @@ export async function memberOf(companyId: number, role: string, options: MemberO
     await addMember(trx, companyId, user.id, role)
     return user
   })
-  await enrolIfNeeded(user, role, options)
-  return user
+  await enrolIfNeeded(member, role, options)
+  return member
 }
 
 /** A personal access token (Bearer value) for a user. */
