@@ -1,14 +1,14 @@
 import { defineConfig } from '@adonisjs/inertia'
 
 /**
- * Pages are Svelte 5 components. SSR renders the public pages (login, setup)
- * so they show before any script runs.
+ * Pages are Svelte 5 components. SSR renders the public pages (login, its
+ * second step, setup) so they show before any script runs.
  */
 const inertiaConfig = defineConfig({
   rootView: 'inertia_layout',
   ssr: {
     enabled: true,
-    pages: ['auth/login', 'auth/setup'],
+    pages: ['auth/login', 'auth/setup', 'auth/mfa'],
     entrypoint: 'resources/ssr.ts',
   },
 })

@@ -7,6 +7,7 @@ import { sendResetMail } from '#kernel/mail/user_mails'
 import { fieldError } from '#kernel/http/field_error'
 import { passwordChanged } from '#kernel/audit/auth_events'
 import { setPasswordValidator, forgotPasswordValidator } from '#validators/users'
+import { mfaEnabled, startMfaChallenge } from '#kernel/security/mfa'
 
 /**
  * Links sent by mail: an invitation (choose a first password) and a
@@ -68,6 +69,11 @@ export default class PasswordController {
     await passwordChanged(user, { via: purpose })
     // Whoever held a session with the old password loses it.
     await endSessionsOf(user.id)
+    // A mailed link replaces the password, not the second factor.
+    if (await mfaEnabled(user.id)) {
+      startMfaChallenge(ctx, user.id)
+      return ctx.response.redirect('/login/mfa')
+    }
     await ctx.auth.use('web').login(user)
     await startUserSession(ctx, user.id)
     return ctx.response.redirect('/')

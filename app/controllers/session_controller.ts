@@ -5,12 +5,7 @@ import { fieldError } from '#kernel/http/field_error'
 import { throttledLogin, TooManyLoginAttempts } from '#kernel/security/login_throttle'
 import { startUserSession, endCurrentSession } from '#kernel/users/sessions'
 import { loginSucceeded, loginFailed, loggedOut } from '#kernel/audit/auth_events'
-import {
-  mfaEnabled,
-  MFA_PENDING,
-  MFA_CHALLENGE_MS,
-  type PendingChallenge,
-} from '#kernel/security/mfa'
+import { mfaEnabled, startMfaChallenge } from '#kernel/security/mfa'
 
 export default class SessionController {
   async create({ inertia, response }: HttpContext) {
@@ -47,11 +42,7 @@ export default class SessionController {
     // With MFA on, the password alone signs nobody in: the session only holds
     // a short-lived challenge for the code (under a new id, like a sign-in).
     if (await mfaEnabled(user.id)) {
-      ctx.session.regenerate()
-      ctx.session.put(MFA_PENDING, {
-        userId: user.id,
-        until: Date.now() + MFA_CHALLENGE_MS,
-      } satisfies PendingChallenge)
+      startMfaChallenge(ctx, user.id)
       return response.redirect('/login/mfa')
     }
     // login() gives the session a new id (no fixation); the tag lets the user's

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { companyWithUser, memberOf, tokenFor, TEST_PASSWORD } from '#tests/helpers/fixtures'
-import { CookieJar, signIn } from '#tests/helpers/browser_session'
+import { CookieJar, signIn, lastMailTo } from '#tests/helpers/browser_session'
 import { roleWith } from '#tests/helpers/roles'
 import { codeAt, currentStep, enrolUser, nextCodeFor, secretOf } from '#tests/helpers/mfa'
 import { forgetMfaState } from '#kernel/security/mfa'
@@ -121,7 +121,10 @@ test.group('Sign-in with MFA', () => {
     const home = await jar.get('/')
     home.assertStatus(302)
     home.assertHeader('location', '/login')
-    ;(await jar.get('/login/mfa')).assertStatus(200)
+    const challenge = await jar.get('/login/mfa')
+    challenge.assertStatus(200)
+    // Rendered on the server, like the login page.
+    assert.include(challenge.body, 'autocomplete="one-time-code"')
     assert.lengthOf(await auditEvents(user.id, 'login.success'), 0)
 
     const wrong = await sendCode(jar, '000000')
@@ -139,9 +142,9 @@ test.group('Sign-in with MFA', () => {
     assert.notEqual(jar.sessionId(), pendingId)
     ;(await jar.get('/')).assertStatus(200)
     // The challenge is gone with the sign-in.
-    const challenge = await jar.get('/login/mfa')
-    challenge.assertStatus(302)
-    challenge.assertHeader('location', '/')
+    const after = await jar.get('/login/mfa')
+    after.assertStatus(302)
+    after.assertHeader('location', '/')
 
     assert.lengthOf(await auditEvents(user.id, 'mfa.failure'), 1)
     const success = await auditEvents(user.id, 'mfa.success')
@@ -252,6 +255,24 @@ test.group('Sign-in with MFA', () => {
       failures.map((f) => JSON.parse(f.meta).reason),
       ['code', 'code', 'code', 'throttled']
     )
+  })
+  test('a password reset link does not skip the second step', async ({ assert }) => {
+    const { user } = await companyWithUser('staff', { mfa: true })
+    await new CookieJar().send('post', '/password/forgot', { email: user.email })
+    const mail = await lastMailTo(user.email)
+    assert.match(mail!.path!, /^\/password\/reset\//)
+
+    const jar = new CookieJar()
+    const password = 'a-brand-new-passphrase'
+    const reset = await jar.send('post', mail!.path!, {
+      password,
+      passwordConfirmation: password,
+    })
+    reset.assertStatus(302)
+    reset.assertHeader('location', '/login/mfa')
+    ;(await jar.get('/')).assertStatus(302)
+    ;(await sendCode(jar, await nextCodeFor(user.id))).assertHeader('location', '/')
+    ;(await jar.get('/')).assertStatus(200)
   })
 })
 

@@ -4,6 +4,7 @@ import QRCode from 'qrcode'
 import encryption from '@adonisjs/core/services/encryption'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import type { HttpContext } from '@adonisjs/core/http'
 import { appKey } from '#config/app'
 import { dbNow } from '#kernel/db/timestamp'
 
@@ -41,6 +42,18 @@ export interface PendingChallenge {
 }
 
 export type SecondFactor = 'totp' | 'recovery'
+
+/**
+ * Instead of signing in a user whose MFA is on: the session (under a new id)
+ * only holds a short-lived challenge, and the caller sends them to /login/mfa.
+ */
+export function startMfaChallenge(ctx: HttpContext, userId: number) {
+  ctx.session.regenerate()
+  ctx.session.put(MFA_PENDING, {
+    userId,
+    until: Date.now() + MFA_CHALLENGE_MS,
+  } satisfies PendingChallenge)
+}
 
 function releasedKey() {
   const key = appKey as unknown
