@@ -357,6 +357,12 @@ test.group('MFA required by role', () => {
     assert.isTrue(updated.body().data.mfaRequired)
     const home = await client.get('/').loginAs(member).redirects(0)
     home.assertHeader('location', '/profile/security')
+    const entry = await db
+      .from('audit_logs')
+      .where({ event: 'role.updated', model: 'kernel.role', record_id: String(role.id) })
+      .orderBy('id', 'desc')
+      .first()
+    assert.deepEqual(JSON.parse(entry.changes), { mfaRequired: [false, true] })
 
     const bad = await client
       .patch(`/api/v1/admin/roles/${role.id}`)

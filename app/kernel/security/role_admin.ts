@@ -211,6 +211,15 @@ export const roleAdmin = {
             .from('roles')
             .where('id', role.id)
             .update({ mfa_required: change.mfaRequired, updated_at: dbNow(trx) })
+          await record(trx, {
+            event: 'role.updated',
+            model: 'kernel.role',
+            recordId: role.id,
+            before: { mfaRequired: Boolean(role.mfa_required) },
+            after: { mfaRequired: change.mfaRequired },
+            meta: { role: role.name },
+            actor: SITE_WIDE,
+          })
         }
         if (change.name !== undefined && change.name !== role.name) {
           if (role.is_builtin) {
