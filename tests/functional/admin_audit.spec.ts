@@ -91,6 +91,7 @@ test.group('Audit of admin actions: roles', () => {
     const [create, rename, grants, remove] = trail
     assert.deepEqual(create.changes, {
       'name': [null, 'Chef de chantier audit'],
+      'mfaRequired': [null, false],
       'contacts.contact.read': [null, 'team'],
     })
     assert.deepEqual(rename.changes, {

@@ -164,7 +164,11 @@ export const roleAdmin = {
         event: 'role.created',
         model: 'kernel.role',
         recordId: roleId,
-        after: { name: input.name, ...grantValues(grants) },
+        after: {
+          name: input.name,
+          mfaRequired: input.mfaRequired ?? false,
+          ...grantValues(grants),
+        },
         actor: SITE_WIDE,
       })
       return roleId
