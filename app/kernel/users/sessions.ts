@@ -1,5 +1,4 @@
 import app from '@adonisjs/core/services/app'
-import db from '@adonisjs/lucid/services/db'
 import { SessionCollection } from '@adonisjs/session'
 import redis from '@adonisjs/redis/services/main'
 import { sessionStore } from '#config/session'
@@ -105,9 +104,4 @@ export async function endSessionsOf(userId: number, keep?: string) {
     if (s.id !== keep) await store.destroy(s.id)
   }
   return sessions.filter((s) => s.id !== keep).length
-}
-
-/** Revokes every personal access token of a user. */
-export async function revokeTokensOf(userId: number) {
-  await db.from('auth_access_tokens').where('tokenable_id', userId).delete()
 }
