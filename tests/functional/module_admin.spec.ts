@@ -322,7 +322,7 @@ test.group('Module manager rules (fixture modules)', (group) => {
       .loginAs(user)
       .withCsrfToken()
       .redirects(0)
-    assert.match(enabled.flashMessages().error, /Impossible d'activer « mgraddon »/)
+    assert.match(String(enabled.flashMessages().error), /Impossible d'activer « mgraddon »/)
     const withDependencies = await client
       .post('/settings/modules/mgraddon/enable')
       .loginAs(user)

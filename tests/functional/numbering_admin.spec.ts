@@ -302,7 +302,7 @@ test.group('Numbering series pages', () => {
       .json({ format: 'CL-{seq:5}', nextValue: 1 })
       .redirects(0)
     refused.assertStatus(302)
-    const errors = refused.flashMessages().inputErrorsBag
+    const errors = refused.flashMessages().inputErrorsBag as Record<string, string[]>
     assert.property(errors, 'nextValue')
     assert.match(errors.nextValue[0], /1 est déjà attribué/)
 
