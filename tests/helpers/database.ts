@@ -1,7 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import redis from '@adonisjs/redis/services/main'
 import { sessionStore } from '#config/session'
-import { SESSION_KEY_PREFIX } from '#config/redis'
+import { SESSION_KEY_PREFIX, redisEnabled } from '#config/redis'
+import env from '#start/env'
 import registry from '#kernel/modules/registry'
 import moduleManager from '#kernel/modules/module_manager'
 import { migrateKernel } from '#services/prepare'
@@ -33,6 +34,23 @@ export async function resetDatabase() {
   await moduleManager.refresh()
   void moduleSchemaTable
   await clearRedisSessions()
+  await clearRedisLimits()
+}
+
+/**
+ * Throttling counters in Redis outlive a run too: the per-address counter of
+ * 127.0.0.1 left by an earlier run would refuse this run's first sign-ins.
+ */
+async function clearRedisLimits() {
+  if (!redisEnabled || (env.get('LIMITER_STORE') ?? 'redis') !== 'redis') return
+  const connection = redis.connection('main')
+  const prefix = 'charpente:'
+  let cursor = '0'
+  do {
+    const [next, keys] = await connection.scan(cursor, 'MATCH', `${prefix}rlflx*`)
+    cursor = next
+    if (keys.length) await connection.del(...keys.map((key) => key.slice(prefix.length)))
+  } while (cursor !== '0')
 }
 
 /**
