@@ -149,6 +149,30 @@ test.group('API tokens: the owner, through the API', () => {
     await create(client, await tokenFor(other), { name: 'CI' })
   })
 
+  test('two requests racing for one name: one token is created, the other refused', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await companyWithUser('staff')
+    const bearer = await tokenFor(user)
+    const answers = await Promise.all(
+      [1, 2, 3].map(() =>
+        client
+          .post('/api/v1/me/tokens')
+          .bearerToken(bearer)
+          .json(body({ name: 'Concurrent' }))
+      )
+    )
+    assert.sameMembers(
+      answers.map((a) => a.status()),
+      [201, 422, 422]
+    )
+    const rows = await db
+      .from('auth_access_tokens')
+      .where({ tokenable_id: user.id, name: 'Concurrent' })
+    assert.lengthOf(rows, 1)
+  })
+
   test('a restricted token creates only narrower tokens', async ({ client, assert }) => {
     const { user } = await companyWithUser('staff')
     const narrow = await create(client, await tokenFor(user), { abilities: [READ] })
