@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises'
 import db from '@adonisjs/lucid/services/db'
 import type { Page } from 'playwright'
 import { companyWithUser, TEST_PASSWORD } from '#tests/helpers/fixtures'
+import { passSecondStep } from '#tests/helpers/mfa'
 import { Access } from '#kernel/security/access'
 import User from '#models/user'
 import ContactService from '#modules/contacts/services/contact_service'
@@ -12,6 +13,7 @@ async function signIn(page: Page, email: string) {
   await page.getByLabel('Adresse e-mail').fill(email)
   await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
   await page.getByRole('button', { name: 'Se connecter' }).click()
+  await passSecondStep(page, email)
   await page.waitForURL('/')
 }
 
