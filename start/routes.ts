@@ -12,6 +12,7 @@ import '#start/routes/mfa'
 import '#start/routes/api_tokens'
 import '#start/routes/admin_numbering'
 import '#start/routes/admin_modules'
+import '#start/routes/admin_workflows'
 
 const SessionController = () => import('#controllers/session_controller')
 const SetupController = () => import('#controllers/setup_controller')

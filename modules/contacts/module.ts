@@ -1,6 +1,7 @@
 import { defineModule, type PermissionDeclaration } from '#kernel/modules/define_module'
 import { grantDefaultPermissions } from '#kernel/security/roles'
 import { CONTACT_MODEL, CONTACT_SEQUENCE, FINANCIAL_FIELDS, PERMISSIONS } from './constants.js'
+import { LIFECYCLE_WORKFLOW } from './workflow.js'
 
 /** Credit limit and payment terms: the sales office's, not the technicians'. */
 const financial: PermissionDeclaration = {
@@ -22,7 +23,7 @@ function before(a: string, b: string) {
 
 export default defineModule({
   name: 'contacts',
-  version: '1.1.0',
+  version: '1.2.0',
   label: { fr: 'Contacts', en: 'Contacts' },
   description: {
     fr: 'Clients, fournisseurs et leurs interlocuteurs (tiers)',
@@ -79,6 +80,8 @@ export default defineModule({
     },
   ],
   customizable: ['contacts.contact'],
+  // The customer lifecycle, separate from `kind`; admins reshape it in the workflow designer.
+  workflows: { [CONTACT_MODEL]: LIFECYCLE_WORKFLOW },
   // Contacts carry company_id, owner_id and team_id: record scopes filter on them.
   records: [
     { model: CONTACT_MODEL, table: 'contacts', permission: PERMISSIONS.read, title: 'name' },

@@ -1,7 +1,9 @@
 import { defineRoutes } from '#kernel/modules/define_module'
 import { apiDoc } from '#kernel/api/docs'
 import { can } from '#start/stacks'
-import { PERMISSIONS } from './constants.js'
+import { CONTACT_MODEL, PERMISSIONS } from './constants.js'
+import { transitionHandlers } from '#kernel/workflow/http'
+import { fireValidator } from '#validators/workflows'
 import {
   createContactValidator,
   updateContactValidator,
@@ -9,6 +11,7 @@ import {
 } from './validators/contact.js'
 
 const ContactsController = () => import('./controllers/contacts_controller.js')
+const lifecycle = transitionHandlers(CONTACT_MODEL)
 const ContactsApiController = () => import('./controllers/contacts_api_controller.js')
 
 export default defineRoutes({
@@ -42,6 +45,11 @@ export default defineRoutes({
       .where('id', id)
       .use(can(PERMISSIONS.update))
       .as('contacts.update')
+    router
+      .post('/:id/transitions', (ctx) => lifecycle.web(ctx))
+      .where('id', id)
+      .use(can(PERMISSIONS.update))
+      .as('contacts.transitions')
     router
       .post('/:id/restore', [ContactsController, 'restore'])
       .where('id', id)
@@ -112,6 +120,25 @@ export default defineRoutes({
         summary: 'Updates the given fields; `people`, when given, replaces the list',
         body: updateContactValidator,
         responses: { 200: '`{ data: Contact }`' },
+      }
+    )
+    apiDoc(
+      router
+        .post('/:id/transitions', (ctx) => lifecycle.api(ctx))
+        .where('id', id)
+        .use(can(PERMISSIONS.update))
+        .as('api.contacts.transitions'),
+      {
+        summary: 'Fires a transition of the customer lifecycle workflow',
+        description:
+          '`{ "transition": "win" }`. 403: not allowed to fire it; 404: not in your scope; 409: the contact is not (or no longer) in a state the transition leaves from; 422: unknown transition or a guard failed, with the reason.',
+        body: fireValidator,
+        responses: {
+          200: '`{ data: { id, from, to, transition, label, version } }`',
+          403: 'Not allowed',
+          409: 'Wrong or changed state',
+          422: 'Unknown transition or guard failed',
+        },
       }
     )
     apiDoc(

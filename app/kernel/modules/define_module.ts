@@ -2,6 +2,7 @@ import type { HttpRouterService } from '@adonisjs/core/types'
 import type { TransactionClientContract, QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { ApplicationService } from '@adonisjs/core/types'
 import type { Access } from '../security/access.js'
+import type { WorkflowDeclaration } from '../workflow/types.js'
 
 /** Built-in roles every site has. Modules grant their permissions to them by default. */
 export const BUILTIN_ROLES = ['admin', 'manager', 'staff', 'technician', 'client'] as const
@@ -158,8 +159,12 @@ export interface ModuleManifest {
   sequences?: SequenceDeclaration[]
   /** Models that accept admin-defined custom fields (`<module>.<model>`) */
   customizable?: string[]
-  /** Default state machines of workflow-enabled models, keyed by model */
-  workflows?: Record<string, unknown>
+  /**
+   * Workflow-enabled models, keyed `<module>.<model>`: where their state
+   * lives, the fields guards may test, and the default definition that
+   * admins then edit (see app/kernel/workflow/types.ts)
+   */
+  workflows?: Record<string, WorkflowDeclaration>
   listeners?: ListenerDeclaration[]
   references?: ReferenceCheck[]
   /** Models with a history, keyed `<module>.<model>` (see AuditedModel) */

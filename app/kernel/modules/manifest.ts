@@ -2,6 +2,7 @@ import { BUILTIN_ROLES, type ModuleManifest } from './define_module.js'
 import { MODULE_NAME_PATTERN } from './paths.js'
 import { ModuleError } from './errors.js'
 import { legacyFormat, parseFormat } from '../numbering/format.js'
+import { validateDefinition } from '../workflow/validate.js'
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
 const PERMISSION = /^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/
@@ -147,6 +148,31 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
     }
     if (new Set(rule.fields).size !== rule.fields.length) {
       fail(`sensitive.${model}.fields`, 'names a field twice')
+    }
+  }
+  if (m.workflows !== undefined && (typeof m.workflows !== 'object' || m.workflows === null)) {
+    fail('workflows', "must be { '<module>.<model>': { label, table, permission, definition } }")
+  }
+  for (const [model, workflow] of Object.entries((m.workflows ?? {}) as Record<string, any>)) {
+    if (!model.startsWith(`${m.name}.`) || model.length === m.name.length + 1) {
+      fail(`workflows.${model}`, `must be named "${m.name}.<model>"`)
+    }
+    if (!isLabel(workflow?.label)) fail(`workflows.${model}.label`, 'must be { fr, en }')
+    if (typeof workflow.table !== 'string' || !workflow.table) {
+      fail(`workflows.${model}.table`, 'is required')
+    }
+    if (!permissionKeys.has(workflow.permission)) {
+      fail(
+        `workflows.${model}.permission`,
+        `names "${workflow.permission}", which the manifest does not declare in "permissions"`
+      )
+    }
+    const problems = validateDefinition(workflow.definition, {
+      fields: workflow.fields ?? {},
+      roles: new Set(BUILTIN_ROLES),
+    })
+    if (problems.length) {
+      fail(`workflows.${model}.definition.${problems[0].field}`, problems[0].message.en)
     }
   }
   for (const key of [

@@ -49,4 +49,12 @@ export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
     },
     defaults: [],
   },
+  {
+    key: 'kernel.workflows.manage',
+    label: {
+      fr: 'Modifier et publier les workflows',
+      en: 'Edit and publish workflows',
+    },
+    defaults: [],
+  },
 ]

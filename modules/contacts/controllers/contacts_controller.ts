@@ -11,6 +11,7 @@ import {
   contactsCsv,
 } from '../transformers/contact_transformer.js'
 import { CONTACT_MODEL, PERMISSIONS } from '../constants.js'
+import { workflowPanel } from '#kernel/workflow/engine'
 import { streamCsv } from '#kernel/export/csv'
 import { companyMembers, companyTeams } from '#kernel/security/directory'
 
@@ -73,6 +74,7 @@ export default class ContactsController {
     const contact = await new ContactService(ctx.access).find(Number(ctx.params.id))
     return ctx.inertia.render('contacts/show', {
       contact: contactToJson(contact, ctx.access),
+      lifecycle: await workflowPanel(ctx.access, CONTACT_MODEL, contact.id),
       can: this.#abilities(ctx),
     })
   }

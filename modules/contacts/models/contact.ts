@@ -82,6 +82,14 @@ export default class Contact extends BaseModel {
   @column()
   declare paymentTermsDays: number
 
+  /** Customer lifecycle state, moved by the workflow only (see workflow.ts) */
+  @column()
+  declare lifecycle: string
+
+  /** The lifecycle workflow version this contact runs under */
+  @column()
+  declare workflowVersion: number
+
   @column()
   declare ownerId: number | null
 

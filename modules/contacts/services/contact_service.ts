@@ -10,6 +10,7 @@ import { fieldError } from '#kernel/http/field_error'
 import { isCompanyMember, isCompanyTeam } from '#kernel/security/directory'
 import { record, snapshot, type AuditRecord } from '#kernel/audit/audit'
 import { refuseHiddenWrites } from '#kernel/security/field_rules'
+import { startOf } from '#kernel/workflow/engine'
 import Contact, { type Address } from '../models/contact.js'
 import ContactPerson from '../models/contact_person.js'
 import { normalize, escapeLike } from './search.js'
@@ -217,6 +218,7 @@ export default class ContactService {
     return db.transaction(async (trx) => {
       await this.#checkOwnership(input, trx)
       const { formatted } = await nextNumber(trx, this.access.companyId, CONTACT_SEQUENCE)
+      const lifecycle = await startOf(CONTACT_MODEL, trx)
       const contact = new Contact()
       contact.useTransaction(trx)
       contact.merge({
@@ -238,6 +240,8 @@ export default class ContactService {
         teamId: input.teamId ?? null,
         creditLimitCents: input.creditLimitCents ?? null,
         paymentTermsDays: input.paymentTermsDays ?? PAYMENT_TERMS.default,
+        lifecycle: lifecycle.state,
+        workflowVersion: lifecycle.version,
       })
       this.#derived(contact)
       await contact.save()

@@ -27,6 +27,7 @@ export function contactToJson(contact: Contact, access: Access) {
     teamId: contact.teamId,
     creditLimitCents: contact.creditLimitCents,
     paymentTermsDays: contact.paymentTermsDays,
+    lifecycle: contact.lifecycle,
     archivedAt: contact.archivedAt?.toISO() ?? null,
     createdAt: contact.createdAt?.toISO() ?? null,
     updatedAt: contact.updatedAt?.toISO() ?? null,
@@ -55,6 +56,7 @@ export function contactRowToJson(contact: Contact) {
     phone: contact.phone,
     city: billing?.city ?? null,
     tags: contact.tags,
+    lifecycle: contact.lifecycle,
     archivedAt: contact.archivedAt?.toISO() ?? null,
   }
 }
