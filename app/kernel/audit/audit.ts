@@ -312,4 +312,5 @@ export const AUDIT_EVENTS = [
   'session.ended',
   'token.created',
   'token.revoked',
+  'workflow.published',
 ] as const
