@@ -50,6 +50,7 @@ test.group('Roles and the access explainer in a browser', () => {
     assert.deepEqual(grants, [
       { permission: 'contacts.contact.create', scope: 'all' },
       { permission: 'contacts.contact.export', scope: 'all' },
+      { permission: 'contacts.contact.financial', scope: 'all' },
       { permission: 'contacts.contact.read', scope: 'own' },
       { permission: 'contacts.contact.update', scope: 'all' },
     ])
