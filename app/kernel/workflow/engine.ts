@@ -236,18 +236,16 @@ export async function transitionsFor(access: Access, model: string, row: Record<
   const state = definition.states.find((s) => s.key === subject.state) ?? null
   const transitions = definition.transitions
     .filter((t) => t.from.includes(subject.state))
-    .map((t) => {
-      const verdict = judge(access, declaration, definition, subject, t.key)
-      return {
-        key: t.key,
-        label: t.label,
-        to: definition.states.find((s) => s.key === t.to)?.label ?? { fr: t.to, en: t.to },
-        allowed: verdict.allowed,
-        reason: verdict.allowed ? null : verdict.reason,
-      }
-    })
+    .map((t) => ({ t, verdict: judge(access, declaration, definition, subject, t.key) }))
     // What a user may never fire is not offered; a failing guard is shown with its reason.
-    .filter((t) => t.allowed || (t.reason && !t.reason.en.startsWith('You are not allowed')))
+    .filter(({ verdict }) => verdict.allowed || verdict.code !== 'E_WORKFLOW_FORBIDDEN')
+    .map(({ t, verdict }) => ({
+      key: t.key,
+      label: t.label,
+      to: definition.states.find((s) => s.key === t.to)?.label ?? { fr: t.to, en: t.to },
+      allowed: verdict.allowed,
+      reason: verdict.allowed ? null : verdict.reason,
+    }))
   return { state, version, transitions }
 }
 
