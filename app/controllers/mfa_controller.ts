@@ -3,7 +3,8 @@ import type User from '#models/user'
 import { fieldError } from '#kernel/http/field_error'
 import {
   mfaStatus,
-  pendingEnrolment,
+  newEnrolmentSecret,
+  enrolmentView,
   confirmEnrolment,
   verifySecondFactor,
   regenerateRecoveryCodes,
@@ -18,6 +19,8 @@ import {
 import { mfaCodeValidator, regenerateCodesValidator, disableMfaValidator } from '#validators/mfa'
 
 const PAGE = '/profile/security'
+/** The session key of the enrolment under way: its secret, encrypted. */
+const ENROLMENT = 'mfaEnrolment'
 
 /**
  * The profile's security page: enrolment in MFA (QR code and secret until a
@@ -28,9 +31,18 @@ export default class MfaController {
   async show({ inertia, auth, session }: HttpContext) {
     const user = auth.user as User
     const status = await mfaStatus(user.id)
+    let enrolment = null
+    if (!status.enabled) {
+      // The same secret until it is confirmed: a reload shows the same QR code.
+      enrolment = await enrolmentView(user, session.get(ENROLMENT))
+      if (!enrolment) {
+        session.put(ENROLMENT, newEnrolmentSecret())
+        enrolment = await enrolmentView(user, session.get(ENROLMENT))
+      }
+    }
     return inertia.render('profile/security', {
       mfa: { ...status, required: await anyRoleRequiresMfa(user.id) },
-      enrolment: status.enabled ? null : await pendingEnrolment(user),
+      enrolment,
       // Shown once, right after they were made: kept only in this flash.
       recoveryCodes: (session.flashMessages.get('recoveryCodes') as string[] | undefined) ?? null,
     })
@@ -39,8 +51,9 @@ export default class MfaController {
   async enable({ request, auth, session, response, i18n }: HttpContext) {
     const { code } = await request.validateUsing(mfaCodeValidator)
     const user = auth.user as User
-    const codes = await confirmEnrolment(user.id, code)
+    const codes = await confirmEnrolment(user.id, session.get(ENROLMENT), code)
     if (!codes) throw fieldError('code', i18n.t('mfa.invalid_code'), 'mfaCode')
+    session.forget(ENROLMENT)
     await mfaEnabledEvent(user)
     session.flash('recoveryCodes', codes)
     session.flash('success', i18n.t('mfa.enabled'))

@@ -2,9 +2,10 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
 
 /**
  * Multi-factor sign-in: a role may require it (the built-in admin role does
- * by default); each user may hold one TOTP secret (encrypted with the app
- * key; `enabled_at` null while enrolment waits for a first code) and a set
- * of single-use recovery codes, stored as keyed hashes.
+ * by default); a user who switched it on holds one TOTP secret (encrypted
+ * with the app key; until a first code confirms it, an enrolment's secret
+ * stays in the session) and a set of single-use recovery codes, stored as
+ * keyed hashes.
  */
 export default class extends BaseSchema {
   async up() {
@@ -24,7 +25,7 @@ export default class extends BaseSchema {
         .inTable('users')
         .onDelete('CASCADE')
       table.text('secret').notNullable()
-      table.timestamp('enabled_at').nullable()
+      table.timestamp('enabled_at').notNullable()
       // The last TOTP time step accepted: a code is never accepted twice.
       table.bigInteger('last_used_step').nullable()
       table.timestamp('created_at').notNullable()

@@ -40,16 +40,22 @@ async function auditEvents(userId: number, event: string) {
     .orderBy('id')
 }
 
+/** The security page's props, as the signed-in browser of `jar` gets them. */
+async function securityPage(jar: CookieJar) {
+  const response = await jar.get('/profile/security')
+  response.assertStatus(200)
+  const page = CookieJar.page(response)
+  if (page.component !== 'profile/security') throw new Error(page.component)
+  return page.props
+}
+
 test.group('MFA enrolment', () => {
   test('the security page shows a QR code and the secret; a wrong code enables nothing', async ({
-    client,
     assert,
   }) => {
     const { user } = await companyWithUser('staff')
-    const page = await client.get('/profile/security').loginAs(user).withInertia()
-    page.assertStatus(200)
-    page.assertInertiaComponent('profile/security')
-    const { mfa, enrolment } = page.inertiaProps
+    const jar = await signIn(user.email, TEST_PASSWORD)
+    const { mfa, enrolment } = await securityPage(jar)
     assert.isFalse(mfa.enabled)
     assert.isFalse(mfa.required)
     assert.match(enrolment.secret, /^[A-Z2-7]{32}$/)
@@ -58,66 +64,62 @@ test.group('MFA enrolment', () => {
     assert.include(enrolment.uri, 'period=30')
     assert.include(enrolment.uri, 'digits=6')
 
-    // The same secret until enrolment is confirmed; stored encrypted.
-    const again = await client.get('/profile/security').loginAs(user).withInertia()
-    assert.equal(again.inertiaProps.enrolment.secret, enrolment.secret)
-    const row = await db.from('user_mfa').where('user_id', user.id).first()
-    assert.notInclude(row.secret, enrolment.secret)
-    assert.isNull(row.enabled_at)
+    // The same secret until enrolment is confirmed; showing it writes nothing.
+    assert.equal((await securityPage(jar)).enrolment.secret, enrolment.secret)
+    assert.isNull(await db.from('user_mfa').where('user_id', user.id).first())
+    // Another session of the same user gets its own secret.
+    const other = await signIn(user.email, TEST_PASSWORD)
+    assert.notEqual((await securityPage(other)).enrolment.secret, enrolment.secret)
 
-    for (const code of ['000000', '12345', codeAt(enrolment.secret, currentStep() + 3)]) {
-      const wrong = await client
-        .post('/profile/security/enable')
-        .loginAs(user)
-        .withCsrfToken()
-        .header('accept', 'application/json')
-        .json({ code })
+    for (const code of ['000000', '12345', codeAt(enrolment.secret, currentStep() + 3), '']) {
+      const wrong = await jar.send('post', '/profile/security/enable', { code }, JSON_HEADERS)
       wrong.assertStatus(422)
-      assert.equal(wrong.body().errors[0].field, 'code')
+      assert.equal(CookieJar.json(wrong).errors[0].field, 'code')
     }
-    assert.isNull((await db.from('user_mfa').where('user_id', user.id).first()).enabled_at)
-    const empty = await client
-      .post('/profile/security/enable')
-      .loginAs(user)
-      .withCsrfToken()
-      .header('accept', 'application/json')
-      .json({})
-    empty.assertStatus(422)
+    assert.isNull(await db.from('user_mfa').where('user_id', user.id).first())
   })
 
-  test('a current code switches MFA on and shows ten recovery codes once', async ({
-    client,
-    assert,
-  }) => {
+  test('a current code switches MFA on and shows ten recovery codes once', async ({ assert }) => {
     const { user } = await companyWithUser('staff')
-    const page = await client.get('/profile/security').loginAs(user).withInertia()
-    const secret = page.inertiaProps.enrolment.secret as string
+    const jar = await signIn(user.email, TEST_PASSWORD)
+    const secret = (await securityPage(jar)).enrolment.secret as string
 
-    const enabled = await client
-      .post('/profile/security/enable')
-      .loginAs(user)
-      .withCsrfToken()
-      .json({ code: codeAt(secret, currentStep()) })
-      .redirects(0)
+    const enabled = await jar.send('post', '/profile/security/enable', {
+      code: codeAt(secret, currentStep()),
+    })
     enabled.assertStatus(302)
     enabled.assertHeader('location', '/profile/security')
-    const codes = enabled.flashMessages().recoveryCodes as string[]
+    const shown = await securityPage(jar)
+    const codes = shown.recoveryCodes as string[]
     assert.lengthOf(codes, 10)
     assert.lengthOf(new Set(codes), 10)
     for (const code of codes) assert.match(code, /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/)
 
+    const row = await db.from('user_mfa').where('user_id', user.id).first()
+    assert.notInclude(row.secret, secret)
+    assert.isNotNull(row.enabled_at)
     const stored = await db.from('user_recovery_codes').where('user_id', user.id)
     assert.lengthOf(stored, 10)
-    for (const row of stored) assert.notInclude(codes, row.hash)
+    for (const code of stored) assert.notInclude(codes, code.hash)
 
-    // Afterwards the secret is never shown again.
-    const after = await client.get('/profile/security').loginAs(user).withInertia()
-    assert.isTrue(after.inertiaProps.mfa.enabled)
-    assert.equal(after.inertiaProps.mfa.recoveryCodesLeft, 10)
-    assert.isNull(after.inertiaProps.enrolment)
-    assert.isNull(after.inertiaProps.recoveryCodes)
-    assert.notInclude(JSON.stringify(after.inertiaProps), secret)
+    // Afterwards neither the secret nor the codes are shown again.
+    const after = await securityPage(jar)
+    assert.isTrue(after.mfa.enabled)
+    assert.equal(after.mfa.recoveryCodesLeft, 10)
+    assert.isString(after.mfa.enabledAt)
+    assert.isNull(after.enrolment)
+    assert.isNull(after.recoveryCodes)
+    assert.notInclude(JSON.stringify(after), secret)
     assert.lengthOf(await auditEvents(user.id, 'mfa.enabled'), 1)
+
+    // The same code cannot confirm an enrolment twice.
+    const again = await jar.send(
+      'post',
+      '/profile/security/enable',
+      { code: codeAt(secret, currentStep()) },
+      JSON_HEADERS
+    )
+    again.assertStatus(422)
   })
 })
 
@@ -310,15 +312,10 @@ test.group('MFA required by role', () => {
     await user.refresh()
     assert.notEqual(user.fullName, 'Not yet')
 
-    const security = await client.get('/profile/security').loginAs(user).withInertia()
-    security.assertStatus(200)
-    assert.isTrue(security.inertiaProps.mfa.required)
-    const locale = await client
-      .post('/locale')
-      .loginAs(user)
-      .withCsrfToken()
-      .json({ locale: 'en' })
-      .redirects(0)
+    const jar = await signIn(user.email, TEST_PASSWORD)
+    const security = await securityPage(jar)
+    assert.isTrue(security.mfa.required)
+    const locale = await jar.send('post', '/locale', { locale: 'en' })
     locale.assertStatus(302)
     assert.notEqual(locale.header('location'), '/profile/security')
 
@@ -327,16 +324,11 @@ test.group('MFA required by role', () => {
     ;(await client.get('/api/v1/me').bearerToken(token)).assertStatus(200)
 
     // Once enrolled through the page, the pages open.
-    const secret = security.inertiaProps.enrolment.secret as string
+    const secret = security.enrolment.secret as string
     ;(
-      await client
-        .post('/profile/security/enable')
-        .loginAs(user)
-        .withCsrfToken()
-        .json({ code: codeAt(secret, currentStep()) })
-        .redirects(0)
+      await jar.send('post', '/profile/security/enable', { code: codeAt(secret, currentStep()) })
     ).assertHeader('location', '/profile/security')
-    ;(await client.get('/').loginAs(user)).assertStatus(200)
+    ;(await jar.get('/')).assertStatus(200)
   })
 
   test('logout stays open to a member who must enrol', async () => {

@@ -94,6 +94,15 @@ export class CookieJar {
     return JSON.parse(response.body)
   }
 
+  /** The Inertia page (component and props) an HTML page response carries. */
+  static page(response: JarResponse): { component: string; props: Record<string, any> } {
+    const data = /<script data-page="[^"]*" type="application\/json">([\s\S]*?)<\/script>/.exec(
+      response.body
+    )
+    if (!data) throw new Error(`No Inertia page in the response (${response.status()})`)
+    return JSON.parse(data[1])
+  }
+
   /** The session id the session cookie carries (its signed payload's message). */
   sessionId(): string | null {
     const cookie = [...this.cookies].find(([name]) => name.endsWith('charpente-session'))?.[1]

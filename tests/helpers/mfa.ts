@@ -2,7 +2,12 @@ import { Secret, TOTP } from 'otpauth'
 import encryption from '@adonisjs/core/services/encryption'
 import db from '@adonisjs/lucid/services/db'
 import type { Page } from 'playwright'
-import { pendingEnrolment, confirmEnrolment, TOTP_PERIOD, TOTP_DIGITS } from '#kernel/security/mfa'
+import {
+  newEnrolmentSecret,
+  confirmEnrolment,
+  TOTP_PERIOD,
+  TOTP_DIGITS,
+} from '#kernel/security/mfa'
 
 /** The code of one TOTP time step for a base32 secret, as an authenticator app shows it. */
 export function codeAt(secret: string, step: number) {
@@ -47,11 +52,11 @@ export async function nextCodeFor(userId: number) {
  * sign-ins). Returns the secret and the recovery codes.
  */
 export async function enrolUser(user: { id: number; email: string }) {
-  const enrolment = await pendingEnrolment(user)
-  if (!enrolment) throw new Error(`MFA is already on for user ${user.id}`)
-  const recoveryCodes = await confirmEnrolment(user.id, codeAt(enrolment.secret, currentStep() - 1))
-  if (!recoveryCodes) throw new Error('Enrolment was refused')
-  return { secret: enrolment.secret, recoveryCodes }
+  const pending = newEnrolmentSecret()
+  const secret = encryption.decrypt<string>(pending)!
+  const recoveryCodes = await confirmEnrolment(user.id, pending, codeAt(secret, currentStep() - 1))
+  if (!recoveryCodes) throw new Error(`Enrolment of user ${user.id} was refused`)
+  return { secret, recoveryCodes }
 }
 
 /** Whether members holding this role must have MFA on. */

@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomInt } from 'node:crypto'
 import { Secret, TOTP } from 'otpauth'
 import QRCode from 'qrcode'
+import { DateTime } from 'luxon'
 import encryption from '@adonisjs/core/services/encryption'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
@@ -13,7 +14,7 @@ import { dbNow } from '#kernel/db/timestamp'
  * 6 digits, one step of drift either way) and single-use recovery codes.
  *
  * The TOTP secret is stored encrypted with the app key and shown only while
- * enrolment waits for its first code. Each accepted code moves the user's
+ * enrolment waits for its first code (kept, encrypted, in the session). Each accepted code moves the user's
  * last used time step forward, in one conditional update: a code (or an
  * earlier one) is never accepted twice, even by two requests racing.
  * Recovery codes are stored as HMAC-SHA-256 under a key derived from the app
@@ -77,6 +78,13 @@ function totpOf(secret: string, label = '') {
   })
 }
 
+/** A timestamp column as ISO 8601: SQLite gives UTC text without a zone, PostgreSQL a Date. */
+function isoDate(value: string | Date) {
+  return value instanceof Date
+    ? DateTime.fromJSDate(value).toUTC().toISO()
+    : DateTime.fromSQL(String(value), { zone: 'utc' }).toISO()
+}
+
 function affected(result: unknown) {
   return Number(Array.isArray(result) ? result[0] : result) || 0
 }
@@ -100,8 +108,7 @@ async function rowOf(userId: number, client: QueryClientContract = db.connection
 
 /** Whether a user has switched MFA on (enrolment confirmed with a code). */
 export async function mfaEnabled(userId: number, client?: QueryClientContract) {
-  const row = await rowOf(userId, client)
-  return Boolean(row?.enabled_at)
+  return Boolean(await rowOf(userId, client))
 }
 
 /** What the profile's security page shows; never the secret. */
@@ -114,40 +121,25 @@ export async function mfaStatus(userId: number) {
     .count('* as total')
   return {
     enabled: Boolean(row?.enabled_at),
-    enabledAt: row?.enabled_at ? new Date(row.enabled_at).toISOString() : null,
+    enabledAt: row?.enabled_at ? isoDate(row.enabled_at) : null,
     recoveryCodesLeft: Number(left[0]?.total ?? 0),
   }
 }
 
 /**
- * The enrolment under way for a user: a new secret on the first call, the
- * same one until it is confirmed (a reload shows the same QR code). Null once
- * MFA is on: the secret is never shown again.
+ * A new TOTP secret for an enrolment, encrypted. It lives in the user's
+ * session until a code confirms it (so showing the enrolment page writes
+ * nothing to the database), and only then in user_mfa.
  */
-export async function pendingEnrolment(user: { id: number; email: string }) {
-  const row = await rowOf(user.id)
-  if (row?.enabled_at) return null
-  let secret = row ? (encryption.decrypt<string>(row.secret) ?? '') : ''
-  if (!secret) {
-    secret = new Secret({ size: 20 }).base32
-    const now = dbNow()
-    const values = { secret: encryption.encrypt(secret), last_used_step: null, updated_at: now }
-    if (row) {
-      // A secret the app key can no longer read: start again.
-      await db.from('user_mfa').where('user_id', user.id).update(values)
-    } else {
-      try {
-        await db
-          .table('user_mfa')
-          .insert({ user_id: user.id, enabled_at: null, created_at: now, ...values })
-      } catch (error) {
-        // Another request of the same user started enrolment first: show that one.
-        const other = await rowOf(user.id)
-        if (!other || other.enabled_at) throw error
-        secret = encryption.decrypt<string>(other.secret) ?? ''
-      }
-    }
-  }
+export function newEnrolmentSecret() {
+  return encryption.encrypt(new Secret({ size: 20 }).base32)
+}
+
+/** What the enrolment page shows for a pending secret; null if it cannot be read. */
+export async function enrolmentView(user: { email: string }, encryptedSecret: unknown) {
+  const secret =
+    typeof encryptedSecret === 'string' ? encryption.decrypt<string>(encryptedSecret) : null
+  if (!secret) return null
   const uri = totpOf(secret, user.email).toString()
   const qrSvg = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 })
   return { secret, uri, qrSvg }
@@ -196,20 +188,39 @@ async function replaceRecoveryCodes(userId: number, client: QueryClientContract)
 }
 
 /**
- * Confirms enrolment with a current code: MFA is on and the first recovery
- * codes are returned. Null when the code is wrong (or nothing is pending).
+ * Confirms an enrolment with a current code of its pending secret: MFA is on
+ * (that code's time step counts as used) and the first recovery codes are
+ * returned. Null when the code is wrong or MFA is already on.
  */
-export async function confirmEnrolment(userId: number, code: string) {
-  const codes = await db.transaction(async (trx) => {
-    const row = await trx.from('user_mfa').where('user_id', userId).forUpdate().first()
-    if (!row || row.enabled_at) return null
-    if (!(await acceptTotp(userId, row.secret, code, trx))) return null
-    await trx
-      .from('user_mfa')
-      .where('user_id', userId)
-      .update({ enabled_at: dbNow(trx), updated_at: dbNow(trx) })
-    return replaceRecoveryCodes(userId, trx)
-  })
+export async function confirmEnrolment(userId: number, encryptedSecret: unknown, code: string) {
+  const token = String(code ?? '').replace(/\s/g, '')
+  const secret =
+    typeof encryptedSecret === 'string' ? encryption.decrypt<string>(encryptedSecret) : null
+  if (!secret || !/^\d{6}$/.test(token)) return null
+  const timestamp = mfaClock.now()
+  const delta = totpOf(secret).validate({ token, timestamp, window: TOTP_WINDOW })
+  if (delta === null) return null
+  const step = TOTP.counter({ period: TOTP_PERIOD, timestamp }) + delta
+  let codes: string[] | null
+  try {
+    codes = await db.transaction(async (trx) => {
+      if (await trx.from('user_mfa').where('user_id', userId).forUpdate().first()) return null
+      const now = dbNow(trx)
+      await trx.table('user_mfa').insert({
+        user_id: userId,
+        secret: encryption.encrypt(secret),
+        enabled_at: now,
+        last_used_step: step,
+        created_at: now,
+        updated_at: now,
+      })
+      return replaceRecoveryCodes(userId, trx)
+    })
+  } catch (error) {
+    // The same enrolment confirmed twice at once: the other request won.
+    if (await mfaEnabled(userId)) return null
+    throw error
+  }
   if (codes) forgetMfaState()
   return codes
 }
