@@ -52,6 +52,41 @@ export function validateDefinition(
   const problems: DefinitionProblem[] = []
   const problem = (field: string, rule: string, fr: string, en: string) =>
     problems.push({ field, rule, message: { fr, en } })
+  /** A state's or a transition's key and label: well formed, unique, labelled; false when unusable. */
+  const named = (
+    at: string,
+    item: { key?: unknown; label?: unknown } | null,
+    seen: Set<string>,
+    what: { fr: string; en: string }
+  ): item is { key: string; label: Label } => {
+    if (typeof item?.key !== 'string' || !KEY.test(item.key)) {
+      problem(
+        `${at}.key`,
+        'key',
+        'Clé invalide : minuscules, chiffres et « _ », commençant par une lettre',
+        'Invalid key: lower case letters, digits and "_", starting with a letter'
+      )
+      return false
+    }
+    if (seen.has(item.key)) {
+      problem(
+        `${at}.key`,
+        'unique',
+        `${what.fr} « ${item.key} » est déclaré(e) deux fois`,
+        `${what.en} "${item.key}" is declared twice`
+      )
+    }
+    seen.add(item.key)
+    if (!isLabel(item.label)) {
+      problem(
+        `${at}.label`,
+        'label',
+        'Libellé requis en français et en anglais',
+        'A label is required in French and English'
+      )
+    }
+    return true
+  }
 
   const definition = input as WorkflowDefinition
   if (typeof definition !== 'object' || definition === null) {
@@ -81,32 +116,7 @@ export function validateDefinition(
   let initial = null as string | null
   definition.states.forEach((state, i) => {
     const at = `states.${i}`
-    if (typeof state?.key !== 'string' || !KEY.test(state.key)) {
-      problem(
-        `${at}.key`,
-        'key',
-        'Clé invalide : minuscules, chiffres et « _ », commençant par une lettre',
-        'Invalid key: lower case letters, digits and "_", starting with a letter'
-      )
-      return
-    }
-    if (states.has(state.key)) {
-      problem(
-        `${at}.key`,
-        'unique',
-        `L'état « ${state.key} » est déclaré deux fois`,
-        `State "${state.key}" is declared twice`
-      )
-    }
-    states.add(state.key)
-    if (!isLabel(state.label)) {
-      problem(
-        `${at}.label`,
-        'label',
-        'Libellé requis en français et en anglais',
-        'A label is required in French and English'
-      )
-    }
+    if (!named(at, state, states, { fr: "L'état", en: 'State' })) return
     if (state.final) finals.add(state.key)
     if (state.initial) {
       if (initial !== null) {
@@ -137,32 +147,7 @@ export function validateDefinition(
   const edges = new Map<string, Set<string>>()
   definition.transitions.forEach((transition, i) => {
     const at = `transitions.${i}`
-    if (typeof transition?.key !== 'string' || !KEY.test(transition.key)) {
-      problem(
-        `${at}.key`,
-        'key',
-        'Clé invalide : minuscules, chiffres et « _ », commençant par une lettre',
-        'Invalid key: lower case letters, digits and "_", starting with a letter'
-      )
-      return
-    }
-    if (keys.has(transition.key)) {
-      problem(
-        `${at}.key`,
-        'unique',
-        `La transition « ${transition.key} » est déclarée deux fois`,
-        `Transition "${transition.key}" is declared twice`
-      )
-    }
-    keys.add(transition.key)
-    if (!isLabel(transition.label)) {
-      problem(
-        `${at}.label`,
-        'label',
-        'Libellé requis en français et en anglais',
-        'A label is required in French and English'
-      )
-    }
+    if (!named(at, transition, keys, { fr: 'La transition', en: 'Transition' })) return
     if (!Array.isArray(transition.from) || transition.from.length === 0) {
       problem(`${at}.from`, 'required', 'Indiquez au moins un état de départ', 'Name a start state')
     } else {
