@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import { DateTime } from 'luxon'
 import { companyWithUser, tokenFor } from '#tests/helpers/fixtures'
 import { nextNumber, ensureSequence } from '#kernel/numbering/numbering'
+import { seriesAdmin } from '#kernel/numbering/series_admin'
 
 test.group('Numbering under concurrency', () => {
   test('concurrent contact creations get gapless, unique codes', async ({ client, assert }) => {
@@ -100,6 +101,37 @@ test.group('Numbering under concurrency', () => {
     assert.equal(Number(kept[0].total), 171)
   }).timeout(120000)
 
+  test('an admin moving the next number during concurrent assignments issues no number twice', async ({
+    assert,
+  }) => {
+    const { company } = await companyWithUser('admin')
+    const { key } = await yearlySeries(company.id, 'AV-{seq:4}', 'never')
+    const series = await db.from('sequences').where({ company_id: company.id, key }).firstOrFail()
+    const take = () => db.transaction(async (trx) => (await nextNumber(trx, company.id, key)).value)
+    const first = Array.from({ length: 60 }, take)
+    // Waits for the counter row like an assignment does, then moves it forward.
+    const moved = seriesAdmin.update(company.id, series.id, { nextValue: 500 })
+    const second = Array.from({ length: 60 }, take)
+    const values = (await Promise.all([...first, ...second])).sort((a, b) => a - b)
+    await moved
+
+    assert.lengthOf(new Set(values), 120)
+    // A run from 1, then a run from 500: nothing below 500 after the move, no gap within a run.
+    const low = values.filter((v) => v < 500)
+    const high = values.filter((v) => v >= 500)
+    // The move took effect among the assignments (the pool queues it before the second half).
+    assert.isAbove(low.length, 0)
+    assert.isAbove(high.length, 0)
+    assert.deepEqual(
+      low,
+      Array.from({ length: low.length }, (_, i) => i + 1)
+    )
+    assert.deepEqual(
+      high,
+      Array.from({ length: high.length }, (_, i) => i + 500)
+    )
+  }).timeout(120000)
+
   test('periods follow the company’s time zone; monthly series restart each month', async ({
     assert,
   }) => {
@@ -123,7 +155,11 @@ test.group('Numbering under concurrency', () => {
 let seriesCount = 0
 
 /** A series of the company with this format and reset. */
-async function yearlySeries(companyId: number, format: string, reset: 'yearly' | 'monthly') {
+async function yearlySeries(
+  companyId: number,
+  format: string,
+  reset: 'yearly' | 'monthly' | 'never'
+) {
   seriesCount += 1
   const key = `test.series${seriesCount}`
   await db.transaction((trx) =>
