@@ -17,7 +17,10 @@ export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
   },
   {
     key: 'kernel.modules.manage',
-    label: { fr: 'Activer et désactiver les modules', en: 'Enable and disable modules' },
+    label: {
+      fr: 'Activer, désactiver et désinstaller les modules',
+      en: 'Enable, disable and uninstall modules',
+    },
     defaults: [],
   },
   {
