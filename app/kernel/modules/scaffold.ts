@@ -2,27 +2,42 @@ import { MODULE_NAME_PATTERN } from './paths.js'
 
 /**
  * Names a new module may not take: its pages mount at `/<name>`, so a name
- * that is already a kernel path would shadow it (or be shadowed).
+ * that is already a kernel path would shadow it (or be shadowed), and its
+ * texts are the `<name>.*` namespace, so a kernel translation file's name
+ * would mix the two.
  */
 export const RESERVED_MODULE_NAMES = [
   'admin',
   'api',
   'app',
   'assets',
+  'audit',
+  'auth',
   'company',
+  'dashboard',
   'dev',
+  'errors',
   'health',
   'history',
   'kernel',
   'locale',
   'login',
   'logout',
+  'mfa',
   'modules',
+  'numbering',
   'password',
+  'passwords',
   'profile',
   'public',
+  'roles',
   'settings',
   'setup',
+  'shell',
+  'tokens',
+  'users',
+  'validator',
+  'workflows',
 ]
 
 /**
