@@ -14,6 +14,7 @@ import {
 import { sessionsOf, endSession, endSessionsOf } from '#kernel/users/sessions'
 import { listTokens } from '#kernel/users/api_tokens'
 import { sessionsEndedByAdmin } from '#kernel/audit/auth_events'
+import { mfaStatus, resetMfaByAdmin } from '#kernel/security/mfa'
 import { inviteUserValidator, updateMemberValidator, listUsersValidator } from '#validators/users'
 
 /** The members of the current company: pages under /settings/users and /api/v1/admin/users. */
@@ -56,6 +57,7 @@ export default class AdminUsersController {
       teams: await companyTeams(ctx.access.companyId),
       sessions: await sessionsOf(member.id, ctx.session.sessionId),
       tokens: await listTokens(member.id),
+      mfa: await mfaStatus(member.id),
       isSelf: member.id === ctx.auth.user!.id,
     })
   }
@@ -100,7 +102,34 @@ export default class AdminUsersController {
     return ctx.response.redirect(`/settings/users/${member.id}`)
   }
 
+  /**
+   * Switches a member's second factor off (lost authenticator and recovery
+   * codes) and ends their sessions. Not for oneself: the profile asks for
+   * the password and a code for that.
+   */
+  async #resetMfa(ctx: HttpContext) {
+    const member = await this.#member(ctx)
+    if (member.id === ctx.auth.user!.id) {
+      throw fieldError('mfa', ctx.i18n.t('users.mfa_not_yourself'), 'not_yourself')
+    }
+    const reset = await resetMfaByAdmin(member.id)
+    const ended = reset ? await endSessionsOf(member.id) : 0
+    if (ended) await sessionsEndedByAdmin(member.id, ended, 'all')
+    return { member, reset, ended }
+  }
+
+  async resetMfa(ctx: HttpContext) {
+    const { member } = await this.#resetMfa(ctx)
+    ctx.session.flash('success', ctx.i18n.t('users.mfa_reset_done'))
+    return ctx.response.redirect(`/settings/users/${member.id}`)
+  }
+
   /* API */
+
+  async apiResetMfa(ctx: HttpContext) {
+    const { reset, ended } = await this.#resetMfa(ctx)
+    return { data: { reset, sessionsEnded: ended } }
+  }
 
   async apiIndex({ access, request }: HttpContext) {
     const { after, limit } = await request.validateUsing(listUsersValidator, {

@@ -30,6 +30,9 @@ router
     router
       .delete('/settings/users/:id/sessions/:sessionId', [AdminUsersController, 'endSession'])
       .as('users.sessions.destroy')
+    router
+      .delete('/settings/users/:id/mfa', [AdminUsersController, 'resetMfa'])
+      .as('users.mfa.reset')
   })
   .use([...webAuthStack(), can(MANAGE)])
 
@@ -146,6 +149,18 @@ router
         },
       },
     })
+    apiDoc(
+      router.delete('/:id/mfa', [AdminUsersController, 'apiResetMfa']).as('api.users.mfa.reset'),
+      {
+        summary: "Resets a member's two-step sign-in and ends their sessions",
+        description:
+          "For a member who lost both their authenticator and their recovery codes. Their secret and recovery codes are deleted (audited as `mfa.reset`); they enrol again at their next sign-in if their role requires it. Refused (422) for oneself: the profile switches one's own second factor off with the password and a code.",
+        params: { id: 'User id' },
+        responses: {
+          200: '`{ data: { reset, sessionsEnded } }` — `reset` is false when the member had none',
+        },
+      }
+    )
     apiDoc(
       router.get('/:id/sessions', [AdminUsersController, 'apiSessions']).as('api.users.sessions'),
       {

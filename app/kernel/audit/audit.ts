@@ -301,6 +301,7 @@ export const AUDIT_EVENTS = [
   'mfa.failure',
   'mfa.recovery_used',
   'mfa.recovery_renewed',
+  'mfa.reset',
   'role.created',
   'role.updated',
   'role.grants_changed',

@@ -8,6 +8,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import type { HttpContext } from '@adonisjs/core/http'
 import { appKey } from '#config/app'
 import { dbNow } from '#kernel/db/timestamp'
+import { record as recordAudit } from '#kernel/audit/audit'
 
 /**
  * Multi-factor sign-in with TOTP (RFC 6238: HMAC-SHA-1, 30-second steps,
@@ -265,6 +266,26 @@ export async function disableMfa(userId: number) {
     await trx.from('user_mfa').where('user_id', userId).delete()
   })
   forgetMfaState()
+}
+
+/**
+ * An admin switches a member's second factor off, for a member who lost both
+ * their authenticator and their recovery codes: the secret and the codes go,
+ * in one transaction with the audit entry. Their sessions are ended by the
+ * caller; if their role requires MFA, they enrol again at next sign-in.
+ * False when the member had no second factor.
+ */
+export async function resetMfaByAdmin(userId: number) {
+  const reset = await db.transaction(async (trx) => {
+    const row = await trx.from('user_mfa').where('user_id', userId).forUpdate().first()
+    if (!row) return false
+    await trx.from('user_recovery_codes').where('user_id', userId).delete()
+    await trx.from('user_mfa').where('user_id', userId).delete()
+    await recordAudit(trx, { event: 'mfa.reset', model: 'kernel.user', recordId: userId })
+    return true
+  })
+  forgetMfaState()
+  return reset
 }
 
 /** Whether a user's role in any of their companies requires MFA. */
