@@ -3,13 +3,15 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import { resolveAccess, companiesOf, type Access } from '#kernel/security/access'
 import { accessDenied } from '#kernel/audit/auth_events'
+import { bouncerFor } from '#kernel/security/abilities'
 
 /**
  * Picks the company the request works in — the X-Company-Id header (API),
  * the one chosen in the switcher (session), the user's last one, or their
  * first — and resolves the user's access in it, once per request. A request
  * authenticated with an API token works with the token's abilities only
- * (the intersection with the role's permissions).
+ * (the intersection with the role's permissions). `ctx.bouncer` then checks
+ * abilities against that same access (see app/kernel/security/abilities.ts).
  */
 export default class CompanyMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
@@ -52,6 +54,7 @@ export default class CompanyMiddleware {
       token && ctx.auth.authenticatedViaGuard === 'api'
         ? access.restrictedTo(token.abilities)
         : access
+    ctx.bouncer = bouncerFor(ctx.access)
     return next()
   }
 }

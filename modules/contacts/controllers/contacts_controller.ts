@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ContactService from '../services/contact_service.js'
+import type Contact from '../models/contact.js'
 import {
   createContactValidator,
   updateContactValidator,
@@ -34,6 +35,20 @@ export default class ContactsController {
       export: ctx.access.can(PERMISSIONS.export),
       // The terms of business (credit limit, payment terms): a field rule
       financial: ctx.access.canSeeField(CONTACT_MODEL, 'creditLimitCents'),
+    }
+  }
+
+  /**
+   * The same, for one contact: editing and deleting are offered only when
+   * the scope of those permissions reaches this record (Bouncer consults the
+   * roles' scopes), not merely when the permission is held.
+   */
+  async #recordAbilities(ctx: HttpContext, contact: Contact) {
+    const place = { companyId: contact.companyId, ownerId: contact.ownerId, teamId: contact.teamId }
+    return {
+      ...this.#abilities(ctx),
+      update: await ctx.bouncer.allows('permission', PERMISSIONS.update, place),
+      delete: await ctx.bouncer.allows('permission', PERMISSIONS.delete, place),
     }
   }
 
@@ -75,7 +90,7 @@ export default class ContactsController {
     return ctx.inertia.render('contacts/show', {
       contact: contactToJson(contact, ctx.access),
       lifecycle: await workflowPanel(ctx.access, CONTACT_MODEL, contact.id),
-      can: this.#abilities(ctx),
+      can: await this.#recordAbilities(ctx, contact),
     })
   }
 

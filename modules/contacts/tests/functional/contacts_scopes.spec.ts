@@ -154,4 +154,25 @@ test.group('Contacts: record scopes from the roles matrix', () => {
       await client.get('/api/v1/contacts/export.csv').bearerToken(await tokenFor(blind))
     ).assertStatus(403)
   })
+
+  test('a contact page offers editing only where the update scope reaches the record', async ({
+    client,
+    assert,
+  }) => {
+    const { company, user: admin } = await companyWithUser('admin')
+    const { user } = await memberWithGrants(company.id, [
+      { permission: 'contacts.contact.read', scope: 'all' },
+      { permission: 'contacts.contact.update', scope: 'own' },
+      { permission: 'contacts.contact.delete', scope: 'own' },
+    ])
+    const service = new ContactService((await resolveAccess(admin.id, company.id))!)
+    const mine = await service.create({ kind: 'company', name: 'Étain Mien', ownerId: user.id })
+    const other = await service.create({ kind: 'company', name: 'Étain Autre', ownerId: admin.id })
+
+    const own = await client.get(`/contacts/${mine.id}`).loginAs(user).withInertia()
+    assert.include(own.inertiaProps.can, { update: true, delete: true })
+    const theirs = await client.get(`/contacts/${other.id}`).loginAs(user).withInertia()
+    theirs.assertStatus(200)
+    assert.include(theirs.inertiaProps.can, { update: false, delete: false })
+  })
 })
