@@ -60,6 +60,10 @@ router
       .use(can('kernel.company.read'))
       .as('company.show')
     router
+      .get('/settings/company/letterhead.pdf', [CompanyController, 'letterhead'])
+      .use(can('kernel.company.read'))
+      .as('company.letterhead')
+    router
       .put('/settings/company', [CompanyController, 'update'])
       .use(can('kernel.company.manage'))
       .as('company.update')
@@ -137,6 +141,22 @@ apiDoc(
     .use([...apiStack(), can('kernel.company.read')])
     .as('api.company.show'),
   { summary: "The current company's legal identity, address and settings" }
+)
+apiDoc(
+  router
+    .get('/api/v1/company/letterhead.pdf', [CompanyController, 'letterhead'])
+    .use([...apiStack(), can('kernel.company.read')])
+    .as('api.company.letterhead'),
+  {
+    summary: "A sample document printed with the current company's letterhead and legal footer",
+    responses: {
+      200: {
+        description: 'The PDF',
+        contentType: 'application/pdf',
+        schema: { type: 'string', format: 'binary' },
+      },
+    },
+  }
 )
 apiDoc(
   router

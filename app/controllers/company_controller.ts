@@ -4,6 +4,7 @@ import Company from '#models/company'
 import { updateCompanyValidator, logoValidator } from '#validators/company'
 import { companyToJson, storeLogo, LOGO_TYPES } from '#services/company_profile'
 import { forgetAccess } from '#kernel/security/access'
+import { renderLetterheadSample } from '#kernel/pdf/sample'
 
 /** The current company's profile: page and API. */
 export default class CompanyController {
@@ -40,6 +41,15 @@ export default class CompanyController {
     response.header('Content-Type', LOGO_TYPES[ext] ?? 'application/octet-stream')
     response.header('Cache-Control', 'private, max-age=300')
     return response.download(app.makePath('storage', 'logos', company.logoPath))
+  }
+
+  /** A sample document with the company's letterhead, for an admin to check it. */
+  async letterhead({ access, response }: HttpContext) {
+    const { pdf, filename } = await renderLetterheadSample(access.companyId)
+    response.header('Content-Type', 'application/pdf')
+    response.header('Content-Disposition', `inline; filename="${filename}"`)
+    response.header('Cache-Control', 'private, no-store')
+    return response.send(pdf)
   }
 
   async apiShow({ access }: HttpContext) {
