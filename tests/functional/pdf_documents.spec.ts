@@ -169,6 +169,22 @@ test.group('PDF documents', () => {
     assert.notInclude(page, 'Assurance décennale')
   })
 
+  test('a long footer gets the room it needs on every page', async ({ assert }) => {
+    const { company } = await legalCompany()
+    const policy = Array.from({ length: 12 }, (_, i) => `garantie ${i + 1} : couverture complète`)
+    company.decennialInsurance = `SMABTP, contrat n° 123456 — ${policy.join(', ')} — fin.`
+    await company.save()
+    const pages = await pdfPages(
+      await renderDocument({ companyId: company.id, title: 'Devis', blocks: lineBlocks() })
+    )
+    assert.isAbove(pages.length, 2)
+    pages.forEach((page, i) => {
+      assert.include(page, 'garantie 12 : couverture complète — fin.')
+      assert.include(page, `Page ${i + 1} / ${pages.length}`)
+    })
+    assert.lengthOf(pages.join(' ').match(/Ligne \d+ /g)!, LINES)
+  })
+
   test('the logo is embedded; values a column cannot print are refused', async ({ assert }) => {
     const { company } = await legalCompany()
     const folder = app.makePath('storage', 'logos')

@@ -263,6 +263,16 @@ function firstPageTop(letterhead: Letterhead, input: PdfDocumentInput) {
   }
 }
 
+/*
+ * The footer is drawn in the bottom margin, which must be tall enough for it
+ * on every page: a long decennial insurance text wraps onto several lines.
+ * A line of the footer's 7 pt text holds about 120 characters; count 100.
+ */
+function footerHeight(lines: string[]) {
+  const rows = lines.reduce((sum, line) => sum + Math.max(1, Math.ceil(line.length / 100)), 0)
+  return Math.max(64, 26 + rows * 9)
+}
+
 /** The document definition pdfmake renders: exported for tests of the layout itself. */
 export async function documentDefinition(input: PdfDocumentInput) {
   const company = await Company.findOrFail(input.companyId)
@@ -275,7 +285,7 @@ export async function documentDefinition(input: PdfDocumentInput) {
 
   return {
     pageSize: 'A4',
-    pageMargins: [40, 48, 40, 64],
+    pageMargins: [40, 48, 40, footerHeight(letterhead.footer)],
     info: { title: input.title, author: company.legalName || company.name, creator: 'Charpente' },
     language: locale === 'fr' ? 'fr-FR' : 'en-GB',
     images: letterhead.logo ? { logo: letterhead.logo } : {},
