@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve, sep } from 'node:path'
 import i18nManager from '@adonisjs/i18n/services/main'
 import Company from '#models/company'
 import { letterheadOf, type Letterhead } from './letterhead.js'
@@ -38,7 +38,7 @@ export interface PdfColumn {
   currency?: string
 }
 
-export type PdfCell = string | number | Date | DateInput | null | undefined
+export type PdfCell = string | number | DateInput | null | undefined
 
 export type PdfBlock =
   | { type: 'heading'; text: string; level?: 1 | 2 }
@@ -105,7 +105,7 @@ function pdfmake(): PdfMake {
   })
   // Documents never fetch anything: images come as data URLs, fonts from the package.
   engine.setUrlAccessPolicy(() => false)
-  engine.setLocalAccessPolicy((path) => resolve(path).startsWith(FONT_DIR))
+  engine.setLocalAccessPolicy((path) => resolve(path).startsWith(FONT_DIR + sep))
   return engine
 }
 
