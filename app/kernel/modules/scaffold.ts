@@ -28,6 +28,7 @@ export const RESERVED_MODULE_NAMES = [
   'numbering',
   'password',
   'passwords',
+  'pdf',
   'profile',
   'public',
   'roles',
