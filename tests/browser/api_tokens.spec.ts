@@ -1,15 +1,7 @@
 import { test } from '@japa/runner'
-import type { Page } from 'playwright'
-import { companyWithUser, TEST_PASSWORD } from '#tests/helpers/fixtures'
+import { companyWithUser } from '#tests/helpers/fixtures'
 import { baseUrl } from '#tests/helpers/browser'
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await page.waitForURL('/')
-}
+import { signIn } from '#tests/helpers/sign_in_page'
 
 /** Calls the API with a Bearer token, as a script would. */
 async function me(secret: string) {

@@ -1,16 +1,6 @@
 import { test } from '@japa/runner'
-import type { Page } from 'playwright'
-import { companyWithUser, TEST_PASSWORD } from '#tests/helpers/fixtures'
-import { passSecondStep } from '#tests/helpers/mfa'
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await passSecondStep(page, email)
-  await page.waitForURL('/')
-}
+import { companyWithUser } from '#tests/helpers/fixtures'
+import { signIn } from '#tests/helpers/sign_in_page'
 
 test.group('Audit trail in a browser', () => {
   test('a contact’s History shows who changed what; the admin page filters by event', async ({

@@ -1,10 +1,10 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import type { BrowserContext, Page } from 'playwright'
-import { companyWithUser, TEST_PASSWORD } from '#tests/helpers/fixtures'
+import { companyWithUser } from '#tests/helpers/fixtures'
 import { routeTable } from '#kernel/api/route_table'
 import { startIsolatedSite, freePort } from '#tests/helpers/isolated_site'
-import { passSecondStep } from '#tests/helpers/mfa'
+import { signIn } from '#tests/helpers/sign_in_page'
 
 /**
  * The Content-Security-Policy in a real browser: every page renders, runs its
@@ -36,15 +36,6 @@ async function watch(context: BrowserContext) {
     }
   })
   return { page, violations }
-}
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await passSecondStep(page, email)
-  await page.waitForURL('/')
 }
 
 /** Whether Tailwind's stylesheet applies: bg-slate-50 on the body instead of no background. */

@@ -1,22 +1,12 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import type { Page } from 'playwright'
 import { DateTime } from 'luxon'
-import { companyWithUser, TEST_PASSWORD } from '#tests/helpers/fixtures'
-import { passSecondStep } from '#tests/helpers/mfa'
+import { companyWithUser } from '#tests/helpers/fixtures'
 import { createFixtureModules } from '#tests/helpers/fixture_modules'
 import { nextNumber } from '#kernel/numbering/numbering'
 import moduleAdmin from '#kernel/modules/module_admin'
 import moduleManager from '#kernel/modules/module_manager'
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await passSecondStep(page, email)
-  await page.waitForURL('/')
-}
+import { signIn } from '#tests/helpers/sign_in_page'
 
 test.group('Numbering series in a browser', () => {
   test('an admin changes the contacts series: live preview, a field error, then saved', async ({

@@ -1,21 +1,11 @@
 import { test } from '@japa/runner'
 import { readFile } from 'node:fs/promises'
 import db from '@adonisjs/lucid/services/db'
-import type { Page } from 'playwright'
-import { companyWithUser, TEST_PASSWORD } from '#tests/helpers/fixtures'
-import { passSecondStep } from '#tests/helpers/mfa'
+import { companyWithUser } from '#tests/helpers/fixtures'
 import { Access } from '#kernel/security/access'
 import User from '#models/user'
 import ContactService from '#modules/contacts/services/contact_service'
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await passSecondStep(page, email)
-  await page.waitForURL('/')
-}
+import { signIn } from '#tests/helpers/sign_in_page'
 
 /**
  * The identity issue's whole story, as people meet it: an admin shapes a

@@ -1,19 +1,9 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import type { Page } from 'playwright'
-import { companyWithUser, memberOf, TEST_PASSWORD } from '#tests/helpers/fixtures'
-import { passSecondStep } from '#tests/helpers/mfa'
+import { companyWithUser, memberOf } from '#tests/helpers/fixtures'
 import { Access } from '#kernel/security/access'
 import ContactService from '#modules/contacts/services/contact_service'
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await passSecondStep(page, email)
-  await page.waitForURL('/')
-}
+import { signIn } from '#tests/helpers/sign_in_page'
 
 test.group('Roles and the access explainer in a browser', () => {
   test('create a role, grant contacts with the scope own, and see why a record is refused', async ({

@@ -1,18 +1,8 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import type { Page } from 'playwright'
-import { companyWithUser, memberOf, tokenFor, TEST_PASSWORD } from '#tests/helpers/fixtures'
-import { passSecondStep } from '#tests/helpers/mfa'
+import { companyWithUser, memberOf, tokenFor } from '#tests/helpers/fixtures'
 import { LIFECYCLE_WORKFLOW } from '#modules/contacts/workflow'
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await passSecondStep(page, email)
-  await page.waitForURL('/')
-}
+import { signIn } from '#tests/helpers/sign_in_page'
 
 test.group('The workflow designer in a browser', (group) => {
   // Workflow versions are the site's: put the module's default back afterwards.
