@@ -13,6 +13,7 @@ import '#start/routes/api_tokens'
 import '#start/routes/admin_numbering'
 import '#start/routes/admin_modules'
 import '#start/routes/admin_workflows'
+import '#start/routes/admin_custom_fields'
 
 const SessionController = () => import('#controllers/session_controller')
 const SetupController = () => import('#controllers/setup_controller')

@@ -32,6 +32,14 @@ export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
     defaults: [],
   },
   {
+    key: 'kernel.custom_fields.manage',
+    label: {
+      fr: 'Gérer les champs personnalisés (ajout, modification, archivage, purge)',
+      en: 'Manage custom fields (add, change, archive, purge)',
+    },
+    defaults: [],
+  },
+  {
     key: 'kernel.roles.manage',
     label: {
       fr: 'Gérer les rôles, les permissions et leurs portées',

@@ -7,12 +7,15 @@ import {
 } from '../validators/contact.js'
 import { contactToJson, contactsCsv } from '../transformers/contact_transformer.js'
 import { streamCsv } from '#kernel/export/csv'
+import { customFields } from '#kernel/custom_fields/custom_fields'
+import { CONTACT_MODEL } from '../constants.js'
 
 /** /api/v1/contacts: the same operations as the pages, as JSON. */
 export default class ContactsApiController {
   async index({ request, access }: HttpContext) {
     const filters = await request.validateUsing(listContactsValidator, { data: request.qs() })
-    const page = await new ContactService(access).list(filters)
+    const custom = await customFields.parseFilters(access.companyId, CONTACT_MODEL, filters.cf)
+    const page = await new ContactService(access).list({ ...filters, custom })
     return {
       data: page.data.map((contact) => contactToJson(contact, access)),
       meta: { nextCursor: page.nextCursor },
@@ -45,10 +48,11 @@ export default class ContactsApiController {
 
   async export({ request, access, response }: HttpContext) {
     const filters = await request.validateUsing(listContactsValidator, { data: request.qs() })
+    const custom = await customFields.parseFilters(access.companyId, CONTACT_MODEL, filters.cf)
     const service = new ContactService(access)
-    const csv = contactsCsv(access)
+    const csv = contactsCsv(access, await customFields.definitions(access.companyId, CONTACT_MODEL))
     async function* rows() {
-      for await (const contact of service.exportRows(filters)) yield csv.row(contact)
+      for await (const contact of service.exportRows({ ...filters, custom })) yield csv.row(contact)
     }
     streamCsv(response, 'contacts.csv', csv.header, rows())
   }

@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import ContactService from '../services/contact_service.js'
+import ContactService, { type ContactFilters } from '../services/contact_service.js'
 import type Contact from '../models/contact.js'
 import {
   createContactValidator,
@@ -10,21 +10,39 @@ import {
   contactToJson,
   contactRowToJson,
   contactsCsv,
+  customValuesOf,
 } from '../transformers/contact_transformer.js'
 import { CONTACT_MODEL, PERMISSIONS } from '../constants.js'
 import { workflowPanel } from '#kernel/workflow/engine'
 import { streamCsv } from '#kernel/export/csv'
 import { companyMembers, companyTeams } from '#kernel/security/directory'
+import { customFields, toView } from '#kernel/custom_fields/custom_fields'
 
 /** The contacts pages. Thin: validate, call the service, render or redirect. */
 export default class ContactsController {
-  async #filters(request: HttpContext['request']) {
+  async #filters(ctx: HttpContext): Promise<ContactFilters & { cf?: unknown }> {
+    let filters
     try {
-      return await listContactsValidator.validate(request.qs())
+      filters = await listContactsValidator.validate(ctx.request.qs())
     } catch {
       // A hand-edited query string falls back to the default list, not an error page.
       return {}
     }
+    try {
+      const custom = await customFields.parseFilters(
+        ctx.access.companyId,
+        CONTACT_MODEL,
+        filters.cf
+      )
+      return { ...filters, custom }
+    } catch {
+      return { ...filters, cf: undefined }
+    }
+  }
+
+  /** The company's active custom fields of contacts, in the page's language. */
+  #customFields(ctx: HttpContext) {
+    return customFields.views(ctx.access.companyId, CONTACT_MODEL, ctx.i18n.locale)
   }
 
   #abilities(ctx: HttpContext) {
@@ -61,12 +79,13 @@ export default class ContactsController {
   }
 
   async index(ctx: HttpContext) {
-    const filters = await this.#filters(ctx.request)
-    const page = await new ContactService(ctx.access).list(filters)
+    const { custom, ...filters } = await this.#filters(ctx)
+    const page = await new ContactService(ctx.access).list({ ...filters, custom })
     return ctx.inertia.render('contacts/index', {
       contacts: page.data.map(contactRowToJson),
       nextCursor: page.nextCursor,
       filters: { ...filters, cursor: filters.cursor ?? null },
+      customFields: await this.#customFields(ctx),
       can: this.#abilities(ctx),
     })
   }
@@ -74,6 +93,7 @@ export default class ContactsController {
   async create(ctx: HttpContext) {
     return ctx.inertia.render('contacts/create', {
       options: await this.#formOptions(ctx),
+      customFields: await this.#customFields(ctx),
       can: this.#abilities(ctx),
     })
   }
@@ -87,9 +107,12 @@ export default class ContactsController {
 
   async show(ctx: HttpContext) {
     const contact = await new ContactService(ctx.access).find(Number(ctx.params.id))
+    const fields = await customFields.definitions(ctx.access.companyId, CONTACT_MODEL)
     return ctx.inertia.render('contacts/show', {
       contact: contactToJson(contact, ctx.access),
       lifecycle: await workflowPanel(ctx.access, CONTACT_MODEL, contact.id),
+      customFields: fields.map((field) => toView(field, ctx.i18n.locale)),
+      references: await customFields.referenceTitles(ctx.access, fields, [customValuesOf(contact)]),
       can: await this.#recordAbilities(ctx, contact),
     })
   }
@@ -102,6 +125,7 @@ export default class ContactsController {
     return ctx.inertia.render('contacts/edit', {
       contact: contactToJson(contact, ctx.access),
       options: await this.#formOptions(ctx),
+      customFields: await this.#customFields(ctx),
       can: this.#abilities(ctx),
     })
   }
@@ -129,9 +153,12 @@ export default class ContactsController {
   }
 
   async export(ctx: HttpContext) {
-    const filters = await this.#filters(ctx.request)
+    const filters = await this.#filters(ctx)
     const service = new ContactService(ctx.access)
-    const csv = contactsCsv(ctx.access)
+    const csv = contactsCsv(
+      ctx.access,
+      await customFields.definitions(ctx.access.companyId, CONTACT_MODEL)
+    )
     async function* rows() {
       for await (const contact of service.exportRows(filters)) yield csv.row(contact)
     }

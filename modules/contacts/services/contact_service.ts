@@ -11,6 +11,8 @@ import { isCompanyMember, isCompanyTeam } from '#kernel/security/directory'
 import { record, snapshot, type AuditRecord } from '#kernel/audit/audit'
 import { refuseHiddenWrites } from '#kernel/security/field_rules'
 import { startOf } from '#kernel/workflow/engine'
+import { customFields, type CustomFilter } from '#kernel/custom_fields/custom_fields'
+import type { CustomValues } from '#kernel/custom_fields/types'
 import Contact, { type Address } from '../models/contact.js'
 import ContactPerson from '../models/contact_person.js'
 import { normalize, escapeLike } from './search.js'
@@ -41,6 +43,8 @@ export interface ContactInput {
   creditLimitCents?: number | null
   /** null is refused: a contact always has payment terms */
   paymentTermsDays?: number | null
+  /** Values of the company's custom fields, by key (see the kernel's custom fields) */
+  customFields?: Record<string, unknown>
 }
 
 export interface ContactFilters {
@@ -52,6 +56,8 @@ export interface ContactFilters {
   role?: 'customer' | 'supplier'
   tag?: string
   archived?: boolean
+  /** Custom field filters, read by customFields.parseFilters */
+  custom?: CustomFilter[]
 }
 
 const SORT_COLUMNS = {
@@ -64,10 +70,16 @@ const SORT_COLUMNS = {
 /** Derived columns: they change with the fields they are made of, which are audited. */
 const NOT_AUDITED = ['companyId', 'sortName', 'searchText']
 
-/** A contact as its history shows it: its fields and its people. */
-function auditValues(contact: Contact) {
+/** Custom values in the history, one entry per field: `customFields.<key>`. */
+function customAuditValues(values: CustomValues) {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`customFields.${k}`, v]))
+}
+
+/** A contact as its history shows it: its fields, its custom values and its people. */
+function auditValues(contact: Contact, custom: CustomValues = {}) {
   return {
     ...snapshot(contact),
+    ...customAuditValues(custom),
     people: (contact.people ?? []).map((p) => ({
       firstName: p.firstName,
       lastName: p.lastName,
@@ -113,6 +125,7 @@ export default class ContactService {
     if (filters.tag) {
       query.whereLike('tags', `%${escapeLike(JSON.stringify(filters.tag).slice(0, -1))}"%`)
     }
+    if (filters.custom?.length) customFields.applyFilters(query, filters.custom, 'contacts.id')
     const term = normalize(filters.search)
     if (term) {
       for (const word of term.split(' ').slice(0, 5)) {
@@ -126,13 +139,15 @@ export default class ContactService {
     const sort = filters.sort ?? 'name'
     const key = sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS
     const { column, valueOf } = SORT_COLUMNS[key]
-    return keysetPage<Contact>(this.filtered(filters), {
+    const page = await keysetPage<Contact>(this.filtered(filters), {
       column,
       valueOf: valueOf as ((c: Contact) => string) | undefined,
       direction: sort.startsWith('-') ? 'desc' : 'asc',
       limit: filters.limit ?? 25,
       cursor: filters.cursor,
     })
+    await customFields.attach(this.access.companyId, CONTACT_MODEL, page.data)
+    return page
   }
 
   /** One contact within the user's scope for `permission`, else 404 (never 403: no leak). */
@@ -143,6 +158,7 @@ export default class ContactService {
       .preload('people', (q) => q.orderBy('position'))
       .first()
     if (!contact) throw notFound()
+    await customFields.attach(this.access.companyId, CONTACT_MODEL, [contact])
     return contact
   }
 
@@ -215,6 +231,9 @@ export default class ContactService {
     await refuseHiddenWrites(this.access, CONTACT_MODEL, input)
     this.#checkTerms(input)
     this.#checkIdentity(input)
+    const custom = await customFields.prepare(this.access, CONTACT_MODEL, input.customFields, {
+      creating: true,
+    })
     return db.transaction(async (trx) => {
       await this.#checkOwnership(input, trx)
       const { formatted } = await nextNumber(trx, this.access.companyId, CONTACT_SEQUENCE)
@@ -247,7 +266,9 @@ export default class ContactService {
       await contact.save()
       await this.#replacePeople(contact, input.people ?? [], trx)
       await contact.load('people', (q) => q.orderBy('position'))
-      await audit(trx, contact, { event: 'created', after: auditValues(contact) })
+      const { after } = await customFields.write(trx, custom, contact.id)
+      await customFields.attach(this.access.companyId, CONTACT_MODEL, [contact], { client: trx })
+      await audit(trx, contact, { event: 'created', after: auditValues(contact, after) })
       return contact
     })
   }
@@ -259,9 +280,14 @@ export default class ContactService {
       const contact = await this.scoped(PERMISSIONS.update, trx).where('id', id).forUpdate().first()
       if (!contact) throw notFound()
       await this.#checkOwnership(input, trx)
+      const { people, tags, customFields: customInput, ...fields } = input
+      const custom = await customFields.prepare(this.access, CONTACT_MODEL, customInput, {
+        creating: false,
+        client: trx,
+      })
       await contact.load('people', (q) => q.orderBy('position'))
-      const before = auditValues(contact)
-      const { people, tags, ...fields } = input
+      const written = await customFields.write(trx, custom, contact.id)
+      const before = auditValues(contact, written.before)
       contact.merge(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)))
       if (tags !== undefined) contact.tags = [...new Set(tags)]
       this.#checkIdentity(contact)
@@ -269,7 +295,12 @@ export default class ContactService {
       await contact.save()
       await this.#replacePeople(contact, people, trx)
       await contact.load('people', (q) => q.orderBy('position'))
-      await audit(trx, contact, { event: 'updated', before, after: auditValues(contact) })
+      await customFields.attach(this.access.companyId, CONTACT_MODEL, [contact], { client: trx })
+      await audit(trx, contact, {
+        event: 'updated',
+        before,
+        after: auditValues(contact, written.after),
+      })
       return contact
     })
   }
@@ -296,6 +327,7 @@ export default class ContactService {
       }
       await contact.load('people', (q) => q.orderBy('position'))
       const before = auditValues(contact)
+      await customFields.forget(trx, this.access.companyId, CONTACT_MODEL, contact.id)
       await contact.delete()
       await audit(trx, contact, { event: 'deleted', before, after: null })
       return { archived: false, references }
@@ -330,6 +362,7 @@ export default class ContactService {
           cursor,
         }
       )
+      await customFields.attach(this.access.companyId, CONTACT_MODEL, page.data)
       yield* page.data
       cursor = page.nextCursor
     } while (cursor)

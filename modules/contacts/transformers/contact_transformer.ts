@@ -1,6 +1,8 @@
 import type Contact from '../models/contact.js'
 import type { Access } from '#kernel/security/access'
 import { hideFields, visibleColumns } from '#kernel/security/field_rules'
+import { customFields } from '#kernel/custom_fields/custom_fields'
+import type { CustomFieldDefinition, CustomValues } from '#kernel/custom_fields/types'
 import { CONTACT_MODEL } from '../constants.js'
 
 /**
@@ -31,6 +33,7 @@ export function contactToJson(contact: Contact, access: Access) {
     archivedAt: contact.archivedAt?.toISO() ?? null,
     createdAt: contact.createdAt?.toISO() ?? null,
     updatedAt: contact.updatedAt?.toISO() ?? null,
+    customFields: customValuesOf(contact),
     people: (contact.people ?? []).map((p) => ({
       id: p.id,
       firstName: p.firstName,
@@ -58,7 +61,13 @@ export function contactRowToJson(contact: Contact) {
     tags: contact.tags,
     lifecycle: contact.lifecycle,
     archivedAt: contact.archivedAt?.toISO() ?? null,
+    customFields: customValuesOf(contact),
   }
+}
+
+/** The custom values the service loaded with the contact (`customFields.attach`). */
+export function customValuesOf(contact: Contact): CustomValues {
+  return (contact.$extras.customFields as CustomValues | undefined) ?? {}
 }
 
 /**
@@ -125,13 +134,20 @@ function contactToCsvRow(contact: Contact) {
   ]
 }
 
-/** The CSV export's header and rows as `access` may see them. */
-export function contactsCsv(access: Access) {
+/**
+ * The CSV export's header and rows as `access` may see them, the company's
+ * active custom fields last (`customFields.<key>` columns).
+ */
+export function contactsCsv(access: Access, fields: CustomFieldDefinition[] = []) {
   const columns = visibleColumns(access, CONTACT_MODEL, CSV_HEADER, {
     creditLimit: 'creditLimitCents',
   })
+  const custom = customFields.csvColumns(fields)
   return {
-    header: columns.header,
-    row: (contact: Contact) => columns.pick(contactToCsvRow(contact)),
+    header: [...columns.header, ...custom.header],
+    row: (contact: Contact) => [
+      ...columns.pick(contactToCsvRow(contact)),
+      ...custom.cells(customValuesOf(contact)),
+    ],
   }
 }

@@ -50,6 +50,8 @@ function fields() {
       .optional(),
     ownerId: vine.number().withoutDecimals().positive().nullable().optional(),
     teamId: vine.number().withoutDecimals().positive().nullable().optional(),
+    // The company's custom fields, by key: checked by the kernel against their definitions
+    customFields: vine.object({}).allowUnknownProperties().optional(),
   }
 }
 
@@ -72,4 +74,6 @@ export const listContactsValidator = vine.create({
   role: vine.enum(['customer', 'supplier'] as const).optional(),
   tag: vine.string().trim().maxLength(40).optional(),
   archived: vine.boolean().optional(),
+  // Custom field filters, `cf[<key>]=value`: checked by the kernel against their definitions
+  cf: vine.object({}).allowUnknownProperties().optional(),
 })
