@@ -95,11 +95,12 @@ async function columnsOf(field: Omit<CustomFieldDefinition, 'id' | 'archivedAt' 
   if (!WITH_OPTIONS.includes(field.type) && field.options.length > 0) {
     throw refuse('options', 'options_unexpected', 'Only selects have options')
   }
-  const { min, max } = field.config
-  if (!WITH_BOUNDS.includes(field.type) && (min != null || max != null)) {
+  const min = field.config.min ?? null
+  const max = field.config.max ?? null
+  if (!WITH_BOUNDS.includes(field.type) && (min !== null || max !== null)) {
     throw refuse('min', 'bounds_unexpected', 'Only numbers and decimals have bounds')
   }
-  if (min != null && max != null && min > max) {
+  if (min !== null && max !== null && min > max) {
     throw refuse('max', 'bounds_order', 'The maximum must be at least the minimum')
   }
   if (field.type === 'reference' && (!field.config.target || !recordTarget(field.config.target))) {
@@ -113,8 +114,8 @@ async function columnsOf(field: Omit<CustomFieldDefinition, 'id' | 'archivedAt' 
     defaultValue = await defaultOf(field)
   }
   const config: CustomFieldConfig = {}
-  if (min != null) config.min = min
-  if (max != null) config.max = max
+  if (min !== null) config.min = min
+  if (max !== null) config.max = max
   if (field.type === 'decimal') config.scale = field.config.scale ?? 2
   return {
     type: field.type,
