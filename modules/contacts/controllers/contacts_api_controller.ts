@@ -8,6 +8,7 @@ import {
 import { contactToJson, contactsCsv } from '../transformers/contact_transformer.js'
 import { streamCsv } from '#kernel/export/csv'
 import { customFields } from '#kernel/custom_fields/custom_fields'
+import { validateWithCustomFields } from '#kernel/custom_fields/http'
 import { CONTACT_MODEL } from '../constants.js'
 
 /** /api/v1/contacts: the same operations as the pages, as JSON. */
@@ -27,14 +28,20 @@ export default class ContactsApiController {
     return { data: contactToJson(contact, access) }
   }
 
-  async store({ request, access, response }: HttpContext) {
-    const data = await request.validateUsing(createContactValidator)
+  async store(ctx: HttpContext) {
+    const { access, response } = ctx
+    const data = await validateWithCustomFields(ctx, createContactValidator, CONTACT_MODEL, {
+      creating: true,
+    })
     const contact = await new ContactService(access).create(data)
     return response.created({ data: contactToJson(contact, access) })
   }
 
-  async update({ request, params, access }: HttpContext) {
-    const data = await request.validateUsing(updateContactValidator)
+  async update(ctx: HttpContext) {
+    const { params, access } = ctx
+    const data = await validateWithCustomFields(ctx, updateContactValidator, CONTACT_MODEL, {
+      creating: false,
+    })
     const contact = await new ContactService(access).update(Number(params.id), data)
     return { data: contactToJson(contact, access) }
   }

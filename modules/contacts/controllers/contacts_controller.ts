@@ -17,6 +17,7 @@ import { workflowPanel } from '#kernel/workflow/engine'
 import { streamCsv } from '#kernel/export/csv'
 import { companyMembers, companyTeams } from '#kernel/security/directory'
 import { customFields, toView } from '#kernel/custom_fields/custom_fields'
+import { validateWithCustomFields } from '#kernel/custom_fields/http'
 
 /** The contacts pages. Thin: validate, call the service, render or redirect. */
 export default class ContactsController {
@@ -99,7 +100,9 @@ export default class ContactsController {
   }
 
   async store(ctx: HttpContext) {
-    const data = await ctx.request.validateUsing(createContactValidator)
+    const data = await validateWithCustomFields(ctx, createContactValidator, CONTACT_MODEL, {
+      creating: true,
+    })
     const contact = await new ContactService(ctx.access).create(data)
     ctx.session.flash('success', ctx.i18n.t('contacts.created', { code: contact.code }))
     return ctx.response.redirect(`/contacts/${contact.id}`)
@@ -131,7 +134,9 @@ export default class ContactsController {
   }
 
   async update(ctx: HttpContext) {
-    const data = await ctx.request.validateUsing(updateContactValidator)
+    const data = await validateWithCustomFields(ctx, updateContactValidator, CONTACT_MODEL, {
+      creating: false,
+    })
     const contact = await new ContactService(ctx.access).update(Number(ctx.params.id), data)
     ctx.session.flash('success', ctx.i18n.t('contacts.updated'))
     return ctx.response.redirect(`/contacts/${contact.id}`)

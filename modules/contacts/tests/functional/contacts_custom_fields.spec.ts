@@ -63,6 +63,13 @@ test.group('Contacts with custom fields: API', () => {
       .json({ kind: 'company', name: 'X', customFields: { secteur: 'BTP', couleur: 'bleu' } })
     unknown.assertStatus(422)
     assert.deepEqual(fieldsOf(unknown.body()), ['customFields.couleur'])
+    // The contact's own errors and its custom fields' come in one answer.
+    const both = await client
+      .post('/api/v1/contacts')
+      .bearerToken(token)
+      .json({ kind: 'company', name: '', customFields: { secteur: 'Pêche' } })
+    both.assertStatus(422)
+    assert.sameMembers(fieldsOf(both.body()), ['name', 'customFields.secteur'])
     const count = await db.from('contacts').where('company_id', company.id).count('* as n')
     assert.equal(Number(count[0].n), 0)
 
@@ -356,6 +363,17 @@ test.group('Contacts with custom fields: pages', () => {
     refused.assertStatus(302)
     refused.assertHeader('location', '/contacts/create')
     refused.assertFlashMessage('inputErrorsBag', {
+      'customFields.secteur': ['Ce champ est obligatoire'],
+    })
+    const both = await client
+      .post('/contacts')
+      .loginAs(user)
+      .withCsrfToken()
+      .header('referer', '/contacts/create')
+      .json({ kind: 'company', name: '' })
+      .redirects(0)
+    both.assertFlashMessage('inputErrorsBag', {
+      'name': ['Ce champ est obligatoire'],
       'customFields.secteur': ['Ce champ est obligatoire'],
     })
     const none = await db.from('contacts').where('company_id', company.id).count('* as n')
