@@ -14,6 +14,7 @@ export const RESERVED_MODULE_NAMES = [
   'audit',
   'auth',
   'company',
+  'custom_fields',
   'dashboard',
   'dev',
   'errors',
