@@ -1,16 +1,6 @@
 import { test } from '@japa/runner'
-import type { Page } from 'playwright'
-import { companyWithUser, TEST_PASSWORD, tokenFor } from '#tests/helpers/fixtures'
-import { passSecondStep } from '#tests/helpers/mfa'
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login')
-  await page.getByLabel('Adresse e-mail').fill(email)
-  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD)
-  await page.getByRole('button', { name: 'Se connecter' }).click()
-  await passSecondStep(page, email)
-  await page.waitForURL('/')
-}
+import { companyWithUser, tokenFor } from '#tests/helpers/fixtures'
+import { signIn } from '#tests/helpers/sign_in_page'
 
 test.group('Custom fields in a browser', () => {
   test('an admin adds a required "Secteur" select to contacts; it is enforced, shown, filtered, exported and in the API', async ({
