@@ -14,6 +14,7 @@ import '#start/routes/admin_numbering'
 import '#start/routes/admin_modules'
 import '#start/routes/admin_workflows'
 import '#start/routes/admin_custom_fields'
+import '#start/routes/attachments'
 
 const SessionController = () => import('#controllers/session_controller')
 const SetupController = () => import('#controllers/setup_controller')

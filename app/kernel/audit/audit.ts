@@ -314,4 +314,6 @@ export const AUDIT_EVENTS = [
   'token.created',
   'token.revoked',
   'workflow.published',
+  'attachment.added',
+  'attachment.removed',
 ] as const

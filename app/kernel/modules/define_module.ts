@@ -60,6 +60,28 @@ export interface SensitiveFields {
   fields: string[]
 }
 
+/**
+ * Files attached to one kind of record (an opt-in, keyed `<module>.<model>`
+ * in the manifest; the model must be one of the manifest's `records`). The
+ * kernel stores them, checks their type on their content and serves them
+ * only through the record's permission and scope (see app/kernel/attachments).
+ */
+export interface AttachmentDeclaration {
+  /** The permission that lists and downloads them; the record's read permission by default */
+  permission?: string
+  /** The permission that adds and removes them (e.g. the record's update permission) */
+  writePermission: string
+  /** The largest file accepted, in bytes (20 MB by default) */
+  maxBytes?: number
+  /**
+   * The accepted types, as detected from the content (see ATTACHMENT_TYPES):
+   * documents and images by default
+   */
+  types?: string[]
+  /** Encrypt every file of this model at rest (AES-256-GCM); an upload may also ask for it */
+  encrypt?: boolean
+}
+
 export interface MenuEntry {
   key: string
   label: Label
@@ -171,6 +193,8 @@ export interface ModuleManifest {
   audited?: Record<string, AuditedModel>
   /** The module's records that record scopes apply to */
   records?: RecordDeclaration[]
+  /** Records that accept attached files, keyed `<module>.<model>` (see AttachmentDeclaration) */
+  attachments?: Record<string, AttachmentDeclaration>
   /** Field rules: fields only holders of a permission see or change (see SensitiveFields) */
   sensitive?: Record<string, SensitiveFields>
   /** Routes, loaded lazily so the manifest stays cheap to read */

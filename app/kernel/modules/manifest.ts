@@ -3,6 +3,7 @@ import { MODULE_NAME_PATTERN } from './paths.js'
 import { ModuleError } from './errors.js'
 import { legacyFormat, parseFormat } from '../numbering/format.js'
 import { validateDefinition } from '../workflow/validate.js'
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../attachments/types.js'
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
 const PERMISSION = /^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/
@@ -173,6 +174,54 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
     })
     if (problems.length) {
       fail(`workflows.${model}.definition.${problems[0].field}`, problems[0].message.en)
+    }
+  }
+  if (
+    m.attachments !== undefined &&
+    (typeof m.attachments !== 'object' || m.attachments === null)
+  ) {
+    fail('attachments', "must be { '<module>.<model>': { writePermission, ... } }")
+  }
+  for (const [model, rule] of Object.entries((m.attachments ?? {}) as Record<string, any>)) {
+    const record = Array.isArray(m.records)
+      ? m.records.find((r: any) => r?.model === model)
+      : undefined
+    if (!record) {
+      fail(
+        `attachments.${model}`,
+        'must name one of the records the manifest declares in "records"'
+      )
+    }
+    for (const key of ['permission', 'writePermission']) {
+      const value = key === 'permission' ? (rule?.permission ?? record.permission) : rule?.[key]
+      if (typeof value !== 'string' || !permissionKeys.has(value)) {
+        fail(
+          `attachments.${model}.${key}`,
+          `names "${value}", which the manifest does not declare in "permissions"`
+        )
+      }
+    }
+    if (
+      rule.maxBytes !== undefined &&
+      (!Number.isInteger(rule.maxBytes) ||
+        rule.maxBytes < 1 ||
+        rule.maxBytes > MAX_ATTACHMENT_BYTES)
+    ) {
+      fail(`attachments.${model}.maxBytes`, `must be an integer from 1 to ${MAX_ATTACHMENT_BYTES}`)
+    }
+    if (rule.types !== undefined) {
+      const unknown = isStringArray(rule.types)
+        ? rule.types.find((type: string) => !(type in ATTACHMENT_TYPES))
+        : 'not a list'
+      if (unknown || rule.types.length === 0) {
+        fail(
+          `attachments.${model}.types`,
+          `must be a non-empty list of ${Object.keys(ATTACHMENT_TYPES).join(', ')}`
+        )
+      }
+    }
+    if (rule.encrypt !== undefined && typeof rule.encrypt !== 'boolean') {
+      fail(`attachments.${model}.encrypt`, 'must be true or false')
     }
   }
   for (const key of [
