@@ -86,6 +86,11 @@ export default defineModule({
   records: [
     { model: CONTACT_MODEL, table: 'contacts', permission: PERMISSIONS.read, title: 'name' },
   ],
+  // Documents on a contact (Kbis, certificate of insurance): read with the contact, added
+  // and removed by whoever may edit it.
+  attachments: {
+    [CONTACT_MODEL]: { writePermission: PERMISSIONS.update, maxBytes: 10 * 1024 * 1024 },
+  },
   // Field rules: only holders of contacts.contact.financial see or change these, in pages,
   // API, CSV exports and the history.
   sensitive: {
