@@ -115,3 +115,55 @@ test.group('Module manifests and dependency order', () => {
     )
   })
 })
+
+test.group('Module manifest: attachments', () => {
+  const base = (attachments: any) =>
+    manifest('docs', {
+      permissions: [
+        { key: 'docs.doc.read', label: { fr: 'Lire', en: 'Read' } },
+        { key: 'docs.doc.update', label: { fr: 'Modifier', en: 'Edit' } },
+      ],
+      records: [{ model: 'docs.doc', table: 'docs', permission: 'docs.doc.read' }],
+      attachments,
+    })
+
+  test('accepts a declared record with declared permissions, types and limit', ({ assert }) => {
+    const valid = validateManifest(
+      base({
+        'docs.doc': {
+          writePermission: 'docs.doc.update',
+          maxBytes: 1024,
+          types: ['application/pdf'],
+          encrypt: true,
+        },
+      }),
+      'docs'
+    )
+    assert.equal(valid.attachments!['docs.doc'].maxBytes, 1024)
+  })
+
+  test('refuses unknown records, permissions, types and limits, naming the field', ({ assert }) => {
+    const cases: [any, string][] = [
+      [{ 'docs.other': { writePermission: 'docs.doc.update' } }, 'attachments.docs.other'],
+      [{ 'docs.doc': { writePermission: 'docs.doc.delete' } }, 'writePermission'],
+      [
+        { 'docs.doc': { writePermission: 'docs.doc.update', permission: 'x.y.z' } },
+        'attachments.docs.doc.permission',
+      ],
+      [
+        { 'docs.doc': { writePermission: 'docs.doc.update', types: ['application/x-msdownload'] } },
+        'attachments.docs.doc.types',
+      ],
+      [
+        { 'docs.doc': { writePermission: 'docs.doc.update', maxBytes: 100 * 1024 * 1024 } },
+        'attachments.docs.doc.maxBytes',
+      ],
+    ]
+    for (const [attachments, field] of cases) {
+      assert.include(
+        refusal(assert, () => validateManifest(base(attachments), 'docs')),
+        field
+      )
+    }
+  })
+})
