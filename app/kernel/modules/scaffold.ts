@@ -11,6 +11,7 @@ export const RESERVED_MODULE_NAMES = [
   'api',
   'app',
   'assets',
+  'attachments',
   'audit',
   'auth',
   'company',
