@@ -5,6 +5,7 @@ import {
   contentDisposition,
   listAttachments,
   readAttachment,
+  readThumbnail,
   removeAttachment,
   type UploadedFile,
 } from '#kernel/attachments/attachments'
@@ -63,6 +64,18 @@ export default class AttachmentsController {
     response.header('Content-Disposition', contentDisposition(attachment.name))
     response.header('X-Content-Type-Options', 'nosniff')
     response.header('Cache-Control', 'private, no-store')
+    response.header('Content-Security-Policy', "default-src 'none'; sandbox")
+    return response.send(bytes)
+  }
+
+  /** An image's thumbnail, shown inline in the record's page (a WebP the server made). */
+  async thumbnail({ access, params, response }: HttpContext) {
+    const bytes = await readThumbnail(access, params.id)
+    if (!bytes) return response.notFound({ errors: [{ message: 'No thumbnail' }] })
+    response.header('Content-Type', 'image/webp')
+    response.header('Content-Disposition', 'inline; filename="thumbnail.webp"')
+    response.header('X-Content-Type-Options', 'nosniff')
+    response.header('Cache-Control', 'private, max-age=300')
     response.header('Content-Security-Policy', "default-src 'none'; sandbox")
     return response.send(bytes)
   }

@@ -14,6 +14,11 @@ const id = { match: /^\d+$/, cast: (value: string) => Number(value) }
 
 router
   .group(() => {
+    // Before `/:model/:recordId`, which would otherwise take `<id>/thumbnail` for a record.
+    router
+      .get('/attachments/:id/thumbnail', [AttachmentsController, 'thumbnail'])
+      .where('id', id)
+      .as('thumbnail')
     router.get('/attachments/:model/:recordId', [AttachmentsController, 'index']).as('index')
     router.post('/attachments/:model/:recordId', [AttachmentsController, 'store']).as('store')
     router
@@ -39,6 +44,7 @@ const ATTACHMENT_SCHEMA = {
     size: { type: 'integer', description: 'Bytes' },
     sha256: { type: 'string' },
     encrypted: { type: 'boolean' },
+    thumbnail: { type: 'boolean', description: 'Whether /attachments/{id}/thumbnail has one' },
     uploadedBy: { type: ['integer', 'null'] },
     createdAt: { type: 'string' },
   },
@@ -53,7 +59,26 @@ router
   .group(() => {
     apiDoc(
       router
+        .get('/api/v1/attachments/:id/thumbnail', [AttachmentsController, 'thumbnail'])
+        .where('id', id)
+        .as('api.attachments.thumbnail'),
+      {
+        summary: "An image attachment's thumbnail (WebP, at most 320 px a side)",
+        description: 'Answers 404 when the attachment is not an image.',
+        params: { id: 'The attachment id' },
+        responses: {
+          200: {
+            description: 'The thumbnail',
+            contentType: 'image/webp',
+            schema: { type: 'string', format: 'binary' },
+          },
+        },
+      }
+    )
+    apiDoc(
+      router
         .get('/api/v1/attachments/:model/:recordId', [AttachmentsController, 'index'])
+
         .as('api.attachments.index'),
       {
         summary: "A record's attachments",
@@ -74,6 +99,7 @@ router
     apiDoc(
       router
         .post('/api/v1/attachments/:model/:recordId', [AttachmentsController, 'apiStore'])
+
         .as('api.attachments.store'),
       {
         summary: 'Attaches a file to a record (multipart/form-data: `file`, optional `encrypt`)',

@@ -8,6 +8,7 @@ import { memberWithGrants } from '#tests/helpers/roles'
 import { resolveAccess } from '#kernel/security/access'
 import { copyAttachments, listAttachments, sanitizeName } from '#kernel/attachments/attachments'
 import ContactService from '#modules/contacts/services/contact_service'
+import sharp from 'sharp'
 
 /**
  * Attachments on records, with contacts as the module that opts in: type
@@ -352,6 +353,54 @@ test.group('Attachments', () => {
       })
       .catch(() => {})
     assert.lengthOf(await db.from('attachments').where('record_id', '999999'), 0)
+  })
+
+  test('images get an upright WebP thumbnail, served through the same checks', async ({
+    client,
+    assert,
+  }) => {
+    const { company, contact, token } = await scene()
+    const photo = await sharp({
+      create: { width: 800, height: 600, channels: 3, background: '#b33' },
+    })
+      .jpeg()
+      .toBuffer()
+    const stored = await upload(client, token, contact.id, await fixture('toiture.jpg', photo), {
+      encrypt: 'true',
+    })
+    stored.assertStatus(201)
+    assert.isTrue(stored.body().data.thumbnail)
+    const id = stored.body().data.id
+
+    const thumbnail = await client.get(`/api/v1/attachments/${id}/thumbnail`).bearerToken(token)
+    thumbnail.assertStatus(200)
+    assert.equal(thumbnail.header('content-type'), 'image/webp')
+    assert.equal(thumbnail.header('x-content-type-options'), 'nosniff')
+    const meta = await sharp(Buffer.from(thumbnail.body())).metadata()
+    assert.equal(meta.format, 'webp')
+    assert.equal(meta.width, 320)
+    assert.equal(meta.height, 240)
+
+    // Encrypted like its image.
+    const row = await db.from('attachments').where('id', id).first()
+    const onDisk = Buffer.from(await drive.use().getBytes(row.thumbnail_key))
+    assert.notEqual(onDisk.subarray(0, 4).toString(), 'RIFF')
+
+    const outsider = await memberWithGrants(company.id, [])
+    ;(
+      await client
+        .get(`/api/v1/attachments/${id}/thumbnail`)
+        .bearerToken(await tokenFor(outsider.user))
+    ).assertStatus(403)
+
+    const pdf = await upload(client, token, contact.id, await fixture('kbis.pdf', PDF))
+    assert.isFalse(pdf.body().data.thumbnail)
+    ;(
+      await client.get(`/api/v1/attachments/${pdf.body().data.id}/thumbnail`).bearerToken(token)
+    ).assertStatus(404)
+
+    ;(await client.delete(`/api/v1/attachments/${id}`).bearerToken(token)).assertStatus(200)
+    assert.isFalse(await drive.use().exists(row.thumbnail_key))
   })
 
   test('file names are sanitised for display and headers', ({ assert }) => {

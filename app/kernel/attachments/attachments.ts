@@ -7,6 +7,7 @@ import env from '#start/env'
 import db from '@adonisjs/lucid/services/db'
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { fileTypeFromBuffer } from 'file-type'
+import sharp from 'sharp'
 import registry from '#kernel/modules/registry'
 import moduleManager from '#kernel/modules/module_manager'
 import type { AttachmentDeclaration, RecordDeclaration } from '#kernel/modules/define_module'
@@ -48,6 +49,8 @@ export interface AttachmentRow {
   size: number
   sha256: string
   encrypted: boolean
+  /** Whether a thumbnail exists (images), served at /attachments/<id>/thumbnail */
+  thumbnail: boolean
   uploadedBy: number | null
   createdAt: string
 }
@@ -145,6 +148,7 @@ function toRow(row: any): AttachmentRow {
     size: Number(row.size),
     sha256: row.sha256,
     encrypted: Boolean(row.encrypted),
+    thumbnail: Boolean(row.thumbnail_key),
     uploadedBy: row.uploaded_by === null ? null : Number(row.uploaded_by),
     createdAt: created instanceof Date ? created.toISOString() : String(created),
   }
@@ -239,6 +243,28 @@ export function decryptBytes(stored: Buffer) {
   return Buffer.concat([decipher.update(stored.subarray(28)), decipher.final()])
 }
 
+/** Images that get a thumbnail. */
+const THUMBNAIL_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif'])
+export const THUMBNAIL_SIZE = 320
+
+/**
+ * A WebP thumbnail of an image, at most THUMBNAIL_SIZE pixels a side, turned
+ * upright from its EXIF orientation (which it drops, with the rest of the
+ * metadata); null for other types or an image that does not decode.
+ */
+export async function makeThumbnail(bytes: Buffer, mime: string): Promise<Buffer | null> {
+  if (!THUMBNAIL_TYPES.has(mime)) return null
+  try {
+    return await sharp(bytes, { limitInputPixels: 50_000_000 })
+      .rotate()
+      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 75 })
+      .toBuffer()
+  } catch {
+    return null
+  }
+}
+
 export interface UploadedFile {
   /** The bytes received */
   bytes: Buffer
@@ -276,8 +302,12 @@ export async function addAttachment(
   const sha256 = createHash('sha256').update(file.bytes).digest('hex')
   const key = `${access.companyId}/${rules.module}/${randomBytes(16).toString('hex')}`
   const disk = drive.use()
-  await disk.put(key, encrypted ? encryptBytes(file.bytes) : file.bytes)
+  const seal = (bytes: Buffer) => (encrypted ? encryptBytes(bytes) : bytes)
+  const thumbnail = await makeThumbnail(file.bytes, mime)
+  const thumbnailKey = thumbnail ? `${key}.thumb` : null
+  await disk.put(key, seal(file.bytes))
   try {
+    if (thumbnail) await disk.put(thumbnailKey!, seal(thumbnail))
     return await db.transaction(async (trx) => {
       const values = {
         company_id: access.companyId,
@@ -290,7 +320,7 @@ export async function addAttachment(
         size: file.bytes.length,
         sha256,
         encrypted,
-        thumbnail_key: null,
+        thumbnail_key: thumbnailKey,
         uploaded_by: access.userId,
         created_at: dbNow(trx),
       }
@@ -307,6 +337,7 @@ export async function addAttachment(
     })
   } catch (error) {
     await disk.delete(key).catch(() => {})
+    if (thumbnailKey) await disk.delete(thumbnailKey).catch(() => {})
     throw error
   }
 }
@@ -325,7 +356,11 @@ export async function findAttachment(access: Access, id: string | number, mode: 
     .first()
   if (!row) throw notFound()
   await authorizeRecord(access, row.model, row.record_id, mode)
-  return { row: toRow(row), key: row.storage_key as string }
+  return {
+    row: toRow(row),
+    key: row.storage_key as string,
+    thumbnailKey: row.thumbnail_key as string | null,
+  }
 }
 
 /** The attachment's original bytes (decrypted when stored encrypted). */
@@ -335,9 +370,17 @@ export async function readAttachment(access: Access, id: string | number) {
   return { attachment: row, bytes: row.encrypted ? decryptBytes(stored) : stored }
 }
 
+/** The attachment's thumbnail (a WebP image), or null when it has none. */
+export async function readThumbnail(access: Access, id: string | number) {
+  const { row, thumbnailKey } = await findAttachment(access, id, 'read')
+  if (!thumbnailKey) return null
+  const stored = Buffer.from(await drive.use().getBytes(thumbnailKey))
+  return row.encrypted ? decryptBytes(stored) : stored
+}
+
 /** Removes an attachment (audited); its bytes go with the last row naming them. */
 export async function removeAttachment(access: Access, id: string | number) {
-  const { row, key } = await findAttachment(access, id, 'write')
+  const { row, key, thumbnailKey } = await findAttachment(access, id, 'write')
   await db.transaction(async (trx) => {
     await trx.from('attachments').where('id', row.id).delete()
     await record(trx, {
@@ -349,7 +392,10 @@ export async function removeAttachment(access: Access, id: string | number) {
     })
   })
   const shared = await db.from('attachments').where('storage_key', key).first()
-  if (!shared) await drive.use().delete(key)
+  if (!shared) {
+    await drive.use().delete(key)
+    if (thumbnailKey) await drive.use().delete(thumbnailKey)
+  }
   return row
 }
 
