@@ -8,6 +8,7 @@ import { memberWithGrants } from '#tests/helpers/roles'
 import { resolveAccess } from '#kernel/security/access'
 import { copyAttachments, listAttachments, sanitizeName } from '#kernel/attachments/attachments'
 import ContactService from '#modules/contacts/services/contact_service'
+import moduleManager from '#kernel/modules/module_manager'
 import sharp from 'sharp'
 
 /**
@@ -401,6 +402,25 @@ test.group('Attachments', () => {
 
     ;(await client.delete(`/api/v1/attachments/${id}`).bearerToken(token)).assertStatus(200)
     assert.isFalse(await drive.use().exists(row.thumbnail_key))
+  })
+
+  test('a disabled module’s attachments answer 404, and come back when it is enabled', async ({
+    client,
+  }) => {
+    const { contact, token } = await scene()
+    const stored = await upload(client, token, contact.id, await fixture('kbis.pdf', PDF))
+    const id = stored.body().data.id
+    await moduleManager.disable('contacts')
+    try {
+      ;(await client.get(`/api/v1/attachments/${id}`).bearerToken(token)).assertStatus(404)
+      ;(
+        await client.get(`/api/v1/attachments/contacts.contact/${contact.id}`).bearerToken(token)
+      ).assertStatus(404)
+      ;(await upload(client, token, contact.id, await fixture('x.pdf', PDF))).assertStatus(404)
+    } finally {
+      await moduleManager.enable('contacts')
+    }
+    ;(await client.get(`/api/v1/attachments/${id}`).bearerToken(token)).assertStatus(200)
   })
 
   test('file names are sanitised for display and headers', ({ assert }) => {
