@@ -360,27 +360,29 @@ export async function findAttachment(access: Access, id: string | number, mode: 
     row: toRow(row),
     key: row.storage_key as string,
     thumbnailKey: row.thumbnail_key as string | null,
+    // The disk the file was written to, even if the site's default has changed since
+    disk: drive.use(row.disk),
   }
 }
 
 /** The attachment's original bytes (decrypted when stored encrypted). */
 export async function readAttachment(access: Access, id: string | number) {
-  const { row, key } = await findAttachment(access, id, 'read')
-  const stored = Buffer.from(await drive.use().getBytes(key))
+  const { row, key, disk } = await findAttachment(access, id, 'read')
+  const stored = Buffer.from(await disk.getBytes(key))
   return { attachment: row, bytes: row.encrypted ? decryptBytes(stored) : stored }
 }
 
 /** The attachment's thumbnail (a WebP image), or null when it has none. */
 export async function readThumbnail(access: Access, id: string | number) {
-  const { row, thumbnailKey } = await findAttachment(access, id, 'read')
+  const { row, thumbnailKey, disk } = await findAttachment(access, id, 'read')
   if (!thumbnailKey) return null
-  const stored = Buffer.from(await drive.use().getBytes(thumbnailKey))
+  const stored = Buffer.from(await disk.getBytes(thumbnailKey))
   return row.encrypted ? decryptBytes(stored) : stored
 }
 
 /** Removes an attachment (audited); its bytes go with the last row naming them. */
 export async function removeAttachment(access: Access, id: string | number) {
-  const { row, key, thumbnailKey } = await findAttachment(access, id, 'write')
+  const { row, key, thumbnailKey, disk } = await findAttachment(access, id, 'write')
   await db.transaction(async (trx) => {
     await trx.from('attachments').where('id', row.id).delete()
     await record(trx, {
@@ -393,8 +395,8 @@ export async function removeAttachment(access: Access, id: string | number) {
   })
   const shared = await db.from('attachments').where('storage_key', key).first()
   if (!shared) {
-    await drive.use().delete(key)
-    if (thumbnailKey) await drive.use().delete(thumbnailKey)
+    await disk.delete(key)
+    if (thumbnailKey) await disk.delete(thumbnailKey)
   }
   return row
 }
