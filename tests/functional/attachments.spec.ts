@@ -119,6 +119,39 @@ test.group('Attachments', () => {
     assert.equal(meta.mime, 'application/pdf')
   })
 
+  test('deleting a record deletes its attachments, and their bytes unless another record links them', async ({
+    client,
+    assert,
+  }) => {
+    const { company, user, contact, token } = await scene()
+    const stored = await upload(client, token, contact.id, await fixture('kbis.pdf', PDF))
+    const key = (await db.from('attachments').where('id', stored.body().data.id).first())
+      .storage_key
+
+    // A second contact linked to the same bytes, as a conversion would.
+    const access = (await resolveAccess(user.id, company.id))!
+    const other = await new ContactService(access).create({ kind: 'company', name: 'Suite' })
+    await db.transaction((trx) =>
+      copyAttachments(
+        { model: 'contacts.contact', id: contact.id },
+        { model: 'contacts.contact', id: other.id },
+        trx
+      )
+    )
+
+    ;(await client.delete(`/api/v1/contacts/${contact.id}`).bearerToken(token)).assertStatus(204)
+    assert.lengthOf(
+      await db
+        .from('attachments')
+        .where({ model: 'contacts.contact', record_id: String(contact.id) }),
+      0
+    )
+    assert.isTrue(await drive.use().exists(key), 'still linked by the other contact')
+
+    ;(await client.delete(`/api/v1/contacts/${other.id}`).bearerToken(token)).assertStatus(204)
+    assert.isFalse(await drive.use().exists(key))
+  })
+
   test('the type is read from the content: a program renamed .pdf is refused', async ({
     client,
     assert,

@@ -5,7 +5,7 @@ import { HttpContext } from '@adonisjs/core/http'
 import drive from '@adonisjs/drive/services/main'
 import env from '#start/env'
 import db from '@adonisjs/lucid/services/db'
-import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import type { QueryClientContract, TransactionClientContract } from '@adonisjs/lucid/types/database'
 import { fileTypeFromBuffer } from 'file-type'
 import sharp from 'sharp'
 import registry from '#kernel/modules/registry'
@@ -399,6 +399,48 @@ export async function removeAttachment(access: Access, id: string | number) {
     if (thumbnailKey) await disk.delete(thumbnailKey)
   }
   return row
+}
+
+/**
+ * A record is being deleted: its attachments go with it, in the deleting
+ * transaction (audited once, with how many). The stored bytes are removed
+ * after the commit, unless another record still links them (a converted
+ * record keeps its copy). Modules call it from their delete path.
+ */
+export async function forgetAttachments(
+  client: TransactionClientContract,
+  model: string,
+  recordId: string | number
+) {
+  const rows = await client
+    .from('attachments')
+    .where('model', model)
+    .where('record_id', String(recordId))
+    .select('id', 'company_id', 'disk', 'storage_key', 'thumbnail_key')
+  if (rows.length === 0) return 0
+  await client
+    .from('attachments')
+    .whereIn(
+      'id',
+      rows.map((row: any) => row.id)
+    )
+    .delete()
+  await record(client, {
+    event: 'attachment.removed',
+    model,
+    recordId: String(recordId),
+    meta: { withRecord: true, count: rows.length },
+  })
+  client.after('commit', async () => {
+    for (const row of rows) {
+      const shared = await db.from('attachments').where('storage_key', row.storage_key).first()
+      if (shared) continue
+      const disk = drive.use(row.disk)
+      await disk.delete(row.storage_key).catch(() => {})
+      if (row.thumbnail_key) await disk.delete(row.thumbnail_key).catch(() => {})
+    }
+  })
+  return rows.length
 }
 
 /**

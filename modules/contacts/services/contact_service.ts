@@ -12,6 +12,7 @@ import { record, snapshot, type AuditRecord } from '#kernel/audit/audit'
 import { refuseHiddenWrites } from '#kernel/security/field_rules'
 import { startOf } from '#kernel/workflow/engine'
 import { customFields, type CustomFilter } from '#kernel/custom_fields/custom_fields'
+import { forgetAttachments } from '#kernel/attachments/attachments'
 import type { CustomValues } from '#kernel/custom_fields/types'
 import Contact, { type Address } from '../models/contact.js'
 import ContactPerson from '../models/contact_person.js'
@@ -328,6 +329,7 @@ export default class ContactService {
       await contact.load('people', (q) => q.orderBy('position'))
       const before = auditValues(contact)
       await customFields.forget(trx, this.access.companyId, CONTACT_MODEL, contact.id)
+      await forgetAttachments(trx, CONTACT_MODEL, contact.id)
       await contact.delete()
       await audit(trx, contact, { event: 'deleted', before, after: null })
       return { archived: false, references }
