@@ -70,6 +70,34 @@ export default defineModule({
       order: 10,
     },
   ],
+  // Home dashboard tiles, each read through the user's scope of contacts.contact.read.
+  widgets: [
+    {
+      key: 'active-clients',
+      label: { fr: 'Clients actifs', en: 'Active clients' },
+      permission: PERMISSIONS.read,
+      kind: 'kpi',
+      order: 10,
+      load: () => import('./widgets/active_clients.js'),
+    },
+    {
+      key: 'created-per-month',
+      label: { fr: 'Contacts créés par mois', en: 'Contacts created per month' },
+      permission: PERMISSIONS.read,
+      kind: 'chart',
+      size: 2,
+      order: 20,
+      load: () => import('./widgets/created_per_month.js'),
+    },
+    {
+      key: 'latest',
+      label: { fr: 'Derniers contacts', en: 'Latest contacts' },
+      permission: PERMISSIONS.read,
+      kind: 'list',
+      order: 30,
+      load: () => import('./widgets/latest_contacts.js'),
+    },
+  ],
   sequences: [
     {
       key: CONTACT_SEQUENCE,

@@ -92,10 +92,37 @@ export interface MenuEntry {
   order?: number
 }
 
+/** What a widget's `load` receives: the user's access, their language, a client. */
+export interface WidgetContext {
+  /** Read only through `access.scope(query, permission)`, so record scopes apply */
+  access: Access
+  locale: 'fr' | 'en'
+  client?: QueryClientContract
+}
+
+/** The data a widget's `load` answers, by kind. */
+export type WidgetData =
+  | { value: number | string; hint?: string }
+  | { labels: string[]; series: { label: string; values: number[] }[]; type?: 'bar' | 'line' }
+  | { items: { title: string; subtitle?: string; href?: string }[] }
+
+/**
+ * A tile of the home dashboard. The kernel lists it to users holding
+ * `permission` (in an enabled module) and calls `load` when the page asks
+ * for its data, each widget on its own request.
+ */
 export interface WidgetDeclaration {
   key: string
   label: Label
   permission: string
+  /** A number (kpi), a chart or a short list */
+  kind: 'kpi' | 'chart' | 'list'
+  /** Columns taken in the dashboard grid (1 by default, 3 at most) */
+  size?: 1 | 2 | 3
+  /** Place on the dashboard, lower first (100 by default) */
+  order?: number
+  /** Lazily imported, like routes: `() => import('./widgets/active_clients.js')` */
+  load: () => Promise<{ default: (ctx: WidgetContext) => Promise<WidgetData> }>
 }
 
 export interface SequenceDeclaration {

@@ -87,6 +87,28 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
     }
     if (typeof entry.permission !== 'string') fail(`menu[${i}].permission`, 'is required')
   }
+  const widgetKeys = new Set<string>()
+  for (const [i, w] of (m.widgets ?? []).entries()) {
+    if (typeof w?.key !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(w.key)) {
+      fail(`widgets[${i}].key`, 'is required (lower case letters, digits, - and _)')
+    }
+    if (widgetKeys.has(w.key)) fail(`widgets[${i}].key`, `"${w.key}" is declared twice`)
+    widgetKeys.add(w.key)
+    if (!isLabel(w.label)) fail(`widgets[${i}].label`, 'must be { fr, en }')
+    if (typeof w.permission !== 'string') fail(`widgets[${i}].permission`, 'is required')
+    if (!['kpi', 'chart', 'list'].includes(w.kind)) {
+      fail(`widgets[${i}].kind`, 'must be "kpi", "chart" or "list"')
+    }
+    if (w.size !== undefined && ![1, 2, 3].includes(w.size)) {
+      fail(`widgets[${i}].size`, 'must be 1, 2 or 3')
+    }
+    if (w.order !== undefined && !Number.isFinite(w.order)) {
+      fail(`widgets[${i}].order`, 'must be a number')
+    }
+    if (typeof w.load !== 'function') {
+      fail(`widgets[${i}].load`, "must be a function: () => import('./widgets/<name>.js')")
+    }
+  }
   for (const [i, s] of (m.sequences ?? []).entries()) {
     if (typeof s?.key !== 'string') fail(`sequences[${i}].key`, 'is required')
     if (!['yearly', 'monthly', 'never'].includes(s.reset)) {

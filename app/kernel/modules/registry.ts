@@ -1,6 +1,11 @@
 import { pathToFileURL } from 'node:url'
 import { existsSync } from 'node:fs'
-import type { ModuleManifest, PermissionDeclaration, MenuEntry } from './define_module.js'
+import type {
+  ModuleManifest,
+  PermissionDeclaration,
+  MenuEntry,
+  WidgetDeclaration,
+} from './define_module.js'
 import { validateManifest, sortByDependencies } from './manifest.js'
 import { MODULES_ROOT, moduleFolders } from './paths.js'
 import { ModuleError } from './errors.js'
@@ -106,6 +111,13 @@ export class ModuleRegistry {
         (m.permissions ?? []).map((p) => ({ ...p, module: m.name }))
       ),
     ]
+  }
+
+  /** Every module's dashboard widgets, in dashboard order. */
+  widgets(): (WidgetDeclaration & { module: string })[] {
+    return this.#manifests
+      .flatMap((m) => (m.widgets ?? []).map((w) => ({ ...w, module: m.name })))
+      .sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
   }
 
   menu(): (MenuEntry & { module: string })[] {
