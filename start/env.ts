@@ -19,6 +19,7 @@ export default await Env.create(new URL('../', import.meta.url), {
   REDIS_HOST: Env.schema.string.optional({ format: 'host' }),
   REDIS_PORT: Env.schema.number.optional(),
   REDIS_PASSWORD: Env.schema.string.optional(),
+  REDIS_DB: Env.schema.number.optional(),
   SESSION_DRIVER: Env.schema.enum.optional(['database', 'memory', 'redis'] as const),
   CACHE_DRIVER: Env.schema.enum.optional(['memory', 'redis'] as const),
   LIMITER_STORE: Env.schema.enum.optional(['memory', 'redis'] as const),
