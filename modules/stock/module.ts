@@ -1,0 +1,179 @@
+import { defineModule } from '#kernel/modules/define_module'
+import {
+  ARTICLE_MODEL,
+  LOCATION_MODEL,
+  MOVEMENT_MODEL,
+  PERMISSIONS,
+  SEQUENCES,
+} from './constants.js'
+
+export default defineModule({
+  name: 'stock',
+  version: '1.0.0',
+  label: { fr: 'Stock', en: 'Stock' },
+  description: {
+    fr: 'Articles, magasins et véhicules, mouvements numérotés, valorisation au CMUP, inventaires',
+    en: 'Articles, warehouses and vans, numbered movements, weighted average costing, counts',
+  },
+  icon: 'box',
+  depends: [],
+  // Articles' suppliers are contacts, when that module is enabled.
+  integrates: ['contacts'],
+  permissions: [
+    {
+      key: PERMISSIONS.articleRead,
+      label: {
+        fr: 'Voir les articles, les niveaux de stock et leur valeur',
+        en: 'View articles, stock levels and their value',
+      },
+      defaults: ['manager', 'staff', 'technician'],
+    },
+    {
+      key: PERMISSIONS.articleCreate,
+      label: { fr: 'Créer des articles', en: 'Create articles' },
+      defaults: ['manager', 'staff'],
+    },
+    {
+      key: PERMISSIONS.articleUpdate,
+      label: { fr: 'Modifier les articles', en: 'Edit articles' },
+      defaults: ['manager', 'staff'],
+    },
+    {
+      key: PERMISSIONS.locationRead,
+      label: {
+        fr: 'Voir les emplacements (magasins, étagères, véhicules)',
+        en: 'View locations (warehouses, shelves, vans)',
+      },
+      defaults: ['manager', 'staff', 'technician'],
+    },
+    {
+      key: PERMISSIONS.locationManage,
+      label: { fr: 'Créer et modifier les emplacements', en: 'Create and edit locations' },
+      defaults: ['manager'],
+    },
+    {
+      key: PERMISSIONS.movementRead,
+      label: { fr: 'Voir les mouvements de stock', en: 'View stock movements' },
+      defaults: ['manager', 'staff', 'technician'],
+    },
+    {
+      key: PERMISSIONS.movementCreate,
+      label: {
+        fr: 'Saisir des entrées, sorties, transferts et ajustements',
+        en: 'Post receipts, issues, transfers and adjustments',
+      },
+      defaults: ['manager', 'staff', 'technician'],
+    },
+    {
+      key: PERMISSIONS.countManage,
+      label: { fr: 'Mener et valider les inventaires', en: 'Run and validate stock counts' },
+      defaults: ['manager'],
+    },
+    {
+      key: PERMISSIONS.settingsManage,
+      label: {
+        fr: 'Régler le stock (autoriser le stock négatif)',
+        en: 'Stock settings (allow negative stock)',
+      },
+      defaults: ['manager'],
+      scoped: false,
+    },
+  ],
+  // One series per kind of document, restarting every year (BE-2026-00001…).
+  sequences: [
+    {
+      key: SEQUENCES.receipt,
+      label: { fr: 'Bons d’entrée', en: 'Receipts' },
+      format: 'BE-{YYYY}-{seq:5}',
+      reset: 'yearly',
+    },
+    {
+      key: SEQUENCES.issue,
+      label: { fr: 'Bons de sortie', en: 'Issues' },
+      format: 'BS-{YYYY}-{seq:5}',
+      reset: 'yearly',
+    },
+    {
+      key: SEQUENCES.transfer,
+      label: { fr: 'Bons de transfert', en: 'Transfers' },
+      format: 'BT-{YYYY}-{seq:5}',
+      reset: 'yearly',
+    },
+    {
+      key: SEQUENCES.adjustment,
+      label: { fr: 'Bons d’ajustement', en: 'Adjustments' },
+      format: 'BA-{YYYY}-{seq:5}',
+      reset: 'yearly',
+    },
+  ],
+  customizable: [ARTICLE_MODEL],
+  records: [
+    {
+      model: ARTICLE_MODEL,
+      table: 'stock_articles',
+      permission: PERMISSIONS.articleRead,
+      title: 'name',
+    },
+    {
+      model: LOCATION_MODEL,
+      table: 'stock_locations',
+      permission: PERMISSIONS.locationRead,
+      columns: { owner: 'holder_user_id' },
+      title: 'name',
+    },
+    {
+      model: MOVEMENT_MODEL,
+      table: 'stock_movements',
+      permission: PERMISSIONS.movementRead,
+      title: 'number',
+    },
+  ],
+  // The article's photo (and data sheets), added by whoever may edit the article.
+  attachments: {
+    [ARTICLE_MODEL]: { writePermission: PERMISSIONS.articleUpdate, maxBytes: 10 * 1024 * 1024 },
+  },
+  // Contacts named as suppliers are archived rather than deleted.
+  references: [
+    {
+      model: 'contacts.contact',
+      count: async (id, client) => {
+        const row = await client
+          .from('stock_article_suppliers')
+          .where('contact_id', id)
+          .count('* as total')
+          .first()
+        return Number(row?.total ?? 0)
+      },
+    },
+  ],
+  audited: {
+    [ARTICLE_MODEL]: {
+      label: { fr: 'Article', en: 'Article' },
+      readable: async (access, id) => {
+        const { findArticle } = await import('./index.js')
+        return (await findArticle(access, Number(id))) !== null
+      },
+    },
+    [LOCATION_MODEL]: {
+      label: { fr: 'Emplacement', en: 'Location' },
+      readable: async (access, id) => {
+        const { default: LocationService } = await import('./services/location_service.js')
+        return new LocationService(access)
+          .find(Number(id))
+          .then(() => true)
+          .catch(() => false)
+      },
+    },
+    [MOVEMENT_MODEL]: {
+      label: { fr: 'Mouvement de stock', en: 'Stock movement' },
+      readable: async (access, id) => {
+        const { default: LedgerService } = await import('./services/ledger.js')
+        return new LedgerService(access)
+          .movement(Number(id))
+          .then(() => true)
+          .catch(() => false)
+      },
+    },
+  },
+  routes: () => import('./routes.js'),
+})

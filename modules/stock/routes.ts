@@ -1,0 +1,197 @@
+import { defineRoutes } from '#kernel/modules/define_module'
+import { apiDoc } from '#kernel/api/docs'
+import { can } from '#start/stacks'
+import { PERMISSIONS } from './constants.js'
+import {
+  createArticleValidator,
+  updateArticleValidator,
+  listArticlesValidator,
+  createLocationValidator,
+  updateLocationValidator,
+  documentValidator,
+  listMovementsValidator,
+  listLevelsValidator,
+  settingsValidator,
+} from './validators/stock.js'
+
+const StockApiController = () => import('./controllers/stock_api_controller.js')
+
+/** Pages under /stock, JSON under /api/v1/stock; each route declares its permission. */
+export default defineRoutes({
+  web(_router) {},
+
+  api(router) {
+    const id = router.matchers.number()
+    apiDoc(
+      router
+        .get('/articles', [StockApiController, 'articles'])
+        .use(can(PERMISSIONS.articleRead))
+        .as('api.stock.articles.index'),
+      {
+        summary: 'Lists articles by reference, keyset-paginated (25 by default, 100 at most)',
+        description:
+          '`search` matches reference, name and barcode; `category`, `locationId` (articles with stock there) and `belowMinimum` filter. Quantities are thousandths of the unit, money in cents. Pass `meta.nextCursor` back as `cursor`.',
+        query: listArticlesValidator,
+        responses: { 200: '`{ data: Article[], meta: { nextCursor } }`' },
+      }
+    )
+    apiDoc(
+      router
+        .post('/articles', [StockApiController, 'storeArticle'])
+        .use(can(PERMISSIONS.articleCreate))
+        .as('api.stock.articles.store'),
+      {
+        summary: 'Creates an article (reference unique in the company)',
+        body: createArticleValidator,
+        responses: { 201: '`{ data: Article }`' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/articles/:id', [StockApiController, 'article'])
+        .where('id', id)
+        .use(can(PERMISSIONS.articleRead))
+        .as('api.stock.articles.show'),
+      { summary: 'One article', responses: { 200: '`{ data: Article }`' } }
+    )
+    apiDoc(
+      router
+        .patch('/articles/:id', [StockApiController, 'updateArticle'])
+        .where('id', id)
+        .use(can(PERMISSIONS.articleUpdate))
+        .as('api.stock.articles.update'),
+      {
+        summary: 'Updates the given fields; `suppliers`, when given, replaces the list',
+        description: 'Quantities on hand and average costs change through movements only.',
+        body: updateArticleValidator,
+        responses: { 200: '`{ data: Article }`' },
+      }
+    )
+
+    apiDoc(
+      router
+        .get('/locations', [StockApiController, 'locations'])
+        .use(can(PERMISSIONS.locationRead))
+        .as('api.stock.locations.index'),
+      { summary: 'Lists the locations: warehouses, shelves and vans' }
+    )
+    apiDoc(
+      router
+        .post('/locations', [StockApiController, 'storeLocation'])
+        .use(can(PERMISSIONS.locationManage))
+        .as('api.stock.locations.store'),
+      {
+        summary: 'Creates a location',
+        description:
+          '`{ name, kind: "warehouse" | "van" | "shelf", parentId?, holderUserId?, teamId? }`: a shelf is in a warehouse (`parentId`), a van belongs to a technician (`holderUserId`) or a team.',
+        body: createLocationValidator,
+        responses: { 201: '`{ data: Location }`' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/locations/:id', [StockApiController, 'location'])
+        .where('id', id)
+        .use(can(PERMISSIONS.locationRead))
+        .as('api.stock.locations.show'),
+      { summary: 'One location', responses: { 200: '`{ data: Location }`' } }
+    )
+    apiDoc(
+      router
+        .patch('/locations/:id', [StockApiController, 'updateLocation'])
+        .where('id', id)
+        .use(can(PERMISSIONS.locationManage))
+        .as('api.stock.locations.update'),
+      {
+        summary: 'Updates or archives (`archived: true`) a location',
+        body: updateLocationValidator,
+        responses: { 200: '`{ data: Location }`' },
+      }
+    )
+
+    apiDoc(
+      router
+        .get('/movements', [StockApiController, 'movements'])
+        .use(can(PERMISSIONS.movementRead))
+        .as('api.stock.movements.index'),
+      {
+        summary: 'Lists movement documents, newest first, keyset-paginated',
+        query: listMovementsValidator,
+        responses: { 200: '`{ data: Movement[], meta: { nextCursor } }`' },
+      }
+    )
+    apiDoc(
+      router
+        .post('/movements', [StockApiController, 'storeMovement'])
+        .use(can(PERMISSIONS.movementCreate))
+        .as('api.stock.movements.store'),
+      {
+        summary: 'Posts a receipt, issue, transfer or adjustment; answers the numbered document',
+        description:
+          '`{ type, lines: [{ articleId, quantity, unitCost? }], fromLocationId?, toLocationId?, reason?, reference?: { model, id } }` or the one-line shorthand `{ type, articleId, quantity, unitCost?, fromLocationId?, toLocationId?, reason? }`. Quantities in thousandths of the unit (signed differences for adjustments), `unitCost` in cents per unit (receipts). A receipt needs `toLocationId`, an issue `fromLocationId`, a transfer both, an adjustment one. 409 `{ errors: [{ rule: "insufficient_stock", message, available }] }` when a location would go below zero: nothing is written and no number is used.',
+        body: documentValidator,
+        responses: {
+          201: '`{ data: Movement }`',
+          409: 'Insufficient stock',
+          422: 'Invalid input',
+        },
+      }
+    )
+    apiDoc(
+      router
+        .get('/movements/:id', [StockApiController, 'movement'])
+        .where('id', id)
+        .use(can(PERMISSIONS.movementRead))
+        .as('api.stock.movements.show'),
+      {
+        summary: 'One movement document with its lines',
+        responses: { 200: '`{ data: Movement }`' },
+      }
+    )
+
+    apiDoc(
+      router
+        .get('/levels', [StockApiController, 'levels'])
+        .use(can(PERMISSIONS.articleRead))
+        .as('api.stock.levels.index'),
+      {
+        summary: 'Quantities on hand per article × location, with their value',
+        description:
+          'Filter with `articleId` and `locationId`. Levels at zero are left out. `quantity`, `reserved` and `available` in thousandths, `valueCents` at the weighted average cost.',
+        query: listLevelsValidator,
+        responses: { 200: '`{ data: Level[], meta: { nextCursor } }`' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/valuation', [StockApiController, 'valuation'])
+        .use(can(PERMISSIONS.articleRead))
+        .as('api.stock.valuation'),
+      {
+        summary: 'Stock value per location and in total, in cents, at weighted average cost',
+        responses: { 200: '`{ data: { locations: [...], totalCents } }`' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/settings', [StockApiController, 'settings'])
+        .use(can(PERMISSIONS.settingsManage))
+        .as('api.stock.settings.show'),
+      {
+        summary: 'The company’s stock settings',
+        responses: { 200: '`{ data: { allowNegative } }`' },
+      }
+    )
+    apiDoc(
+      router
+        .patch('/settings', [StockApiController, 'updateSettings'])
+        .use(can(PERMISSIONS.settingsManage))
+        .as('api.stock.settings.update'),
+      {
+        summary: 'Allows or forbids negative stock',
+        body: settingsValidator,
+        responses: { 200: '`{ data: { allowNegative } }`' },
+      }
+    )
+  },
+})
