@@ -79,6 +79,44 @@ export default defineModule({
       scoped: false,
     },
   ],
+  menu: [
+    {
+      key: 'stock',
+      label: { fr: 'Stock', en: 'Stock' },
+      href: '/stock',
+      icon: 'box',
+      permission: PERMISSIONS.articleRead,
+      order: 30,
+    },
+  ],
+  // Home dashboard tiles, read through the user's scopes.
+  widgets: [
+    {
+      key: 'value',
+      label: { fr: 'Valeur du stock', en: 'Stock value' },
+      permission: PERMISSIONS.articleRead,
+      kind: 'kpi',
+      order: 40,
+      load: () => import('./widgets/stock_value.js'),
+    },
+    {
+      key: 'below-minimum',
+      label: { fr: 'Articles sous le minimum', en: 'Articles below minimum' },
+      permission: PERMISSIONS.articleRead,
+      kind: 'kpi',
+      order: 41,
+      load: () => import('./widgets/below_minimum.js'),
+    },
+    {
+      key: 'top-movers',
+      label: { fr: 'Articles les plus sortis', en: 'Top issued articles' },
+      permission: PERMISSIONS.movementRead,
+      kind: 'chart',
+      size: 2,
+      order: 42,
+      load: () => import('./widgets/top_movers.js'),
+    },
+  ],
   // One series per kind of document, restarting every year (BE-2026-00001…).
   sequences: [
     {

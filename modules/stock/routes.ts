@@ -15,10 +15,58 @@ import {
 } from './validators/stock.js'
 
 const StockApiController = () => import('./controllers/stock_api_controller.js')
+const StockController = () => import('./controllers/stock_controller.js')
 
 /** Pages under /stock, JSON under /api/v1/stock; each route declares its permission. */
 export default defineRoutes({
-  web(_router) {},
+  web(router) {
+    const id = router.matchers.number()
+    router.get('/', [StockController, 'index']).use(can(PERMISSIONS.articleRead)).as('stock.index')
+    router
+      .get('/articles/create', [StockController, 'create'])
+      .use(can(PERMISSIONS.articleCreate))
+      .as('stock.articles.create')
+    router
+      .post('/articles', [StockController, 'store'])
+      .use(can(PERMISSIONS.articleCreate))
+      .as('stock.articles.store')
+    router
+      .get('/articles/:id', [StockController, 'show'])
+      .where('id', id)
+      .use(can(PERMISSIONS.articleRead))
+      .as('stock.articles.show')
+    router
+      .get('/articles/:id/edit', [StockController, 'edit'])
+      .where('id', id)
+      .use(can(PERMISSIONS.articleUpdate))
+      .as('stock.articles.edit')
+    router
+      .put('/articles/:id', [StockController, 'update'])
+      .where('id', id)
+      .use(can(PERMISSIONS.articleUpdate))
+      .as('stock.articles.update')
+    router
+      .get('/locations', [StockController, 'locations'])
+      .use(can(PERMISSIONS.locationRead))
+      .as('stock.locations.index')
+    router
+      .post('/locations', [StockController, 'storeLocation'])
+      .use(can(PERMISSIONS.locationManage))
+      .as('stock.locations.store')
+    router
+      .get('/movements/create', [StockController, 'newMovement'])
+      .use(can(PERMISSIONS.movementCreate))
+      .as('stock.movements.create')
+    router
+      .post('/movements', [StockController, 'storeMovement'])
+      .use(can(PERMISSIONS.movementCreate))
+      .as('stock.movements.store')
+    router
+      .get('/movements/:id', [StockController, 'movement'])
+      .where('id', id)
+      .use(can(PERMISSIONS.movementRead))
+      .as('stock.movements.show')
+  },
 
   api(router) {
     const id = router.matchers.number()

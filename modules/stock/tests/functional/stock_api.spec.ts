@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import { companyWithUser, memberOf, tokenFor } from '#tests/helpers/fixtures'
+import { memberOf, tokenFor } from '#tests/helpers/fixtures'
 import { memberWithGrants } from '#tests/helpers/roles'
 import { stockSite } from '../helpers.js'
 import { verifyLedger } from '../../services/verify.js'
