@@ -68,7 +68,7 @@ test.group('Stock pages', () => {
       .redirects(0)
     bad.assertStatus(302)
     bad.assertHeader('location', '/stock/articles/create')
-    const errors = bad.flashMessages().inputErrorsBag
+    const errors = bad.flashMessages().inputErrorsBag as Record<string, string[]>
     assert.properties(errors, ['name'])
 
     const van = await client
@@ -108,14 +108,17 @@ test.group('Stock pages', () => {
     })
     too.assertStatus(302)
     too.assertHeader('location', '/stock/movements/create')
-    const refusal = too.flashMessages().inputErrorsBag['lines.0.quantity']
+    const bag = too.flashMessages().inputErrorsBag as Record<string, string[]>
+    const refusal = bag['lines.0.quantity']
     assert.include(String(refusal), 'VIS-M8')
     const unknown = await post({
       type: 'issue',
       fromLocationId: warehouse.id,
       lines: [{ reference: 'NOPE', quantity: 'deux' }],
     })
-    assert.properties(unknown.flashMessages().inputErrorsBag, ['lines.0.quantity'])
+    assert.properties(unknown.flashMessages().inputErrorsBag as Record<string, string[]>, [
+      'lines.0.quantity',
+    ])
 
     const shown = await client.get(`/stock/articles/${articleId}`).loginAs(user).withInertia()
     shown.assertStatus(200)
