@@ -89,7 +89,7 @@ test.group('Custom fields admin API', () => {
     const duplicates = await post({ ...SECTEUR, options: ['BTP', 'BTP'] })
     duplicates.assertStatus(422)
 
-    const unknownModel = await post({ ...SECTEUR, model: 'stock.article' })
+    const unknownModel = await post({ ...SECTEUR, model: 'nowhere.article' })
     unknownModel.assertStatus(422)
     assert.deepEqual(fieldsOf(unknownModel.body()), ['model'])
 
