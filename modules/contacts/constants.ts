@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   delete: 'contacts.contact.delete',
   export: 'contacts.contact.export',
   financial: 'contacts.contact.financial',
+  import: 'contacts.contact.import',
 } as const
 
 /**

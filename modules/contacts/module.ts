@@ -2,6 +2,7 @@ import { defineModule, type PermissionDeclaration } from '#kernel/modules/define
 import { grantDefaultPermissions } from '#kernel/security/roles'
 import { CONTACT_MODEL, CONTACT_SEQUENCE, FINANCIAL_FIELDS, PERMISSIONS } from './constants.js'
 import { LIFECYCLE_WORKFLOW } from './workflow.js'
+import { CONTACTS_IMPORT } from './imports/declaration.js'
 
 /** Credit limit and payment terms: the sales office's, not the technicians'. */
 const financial: PermissionDeclaration = {
@@ -9,6 +10,17 @@ const financial: PermissionDeclaration = {
   label: {
     fr: 'Voir et modifier les conditions financières des contacts (encours, délai de paiement)',
     en: 'View and edit contacts’ terms of business (credit limit, payment terms)',
+  },
+  defaults: ['manager', 'staff'],
+  scoped: false,
+}
+
+/** Importing contacts from a spreadsheet: the office's, alongside create and update. */
+const importPermission: PermissionDeclaration = {
+  key: PERMISSIONS.import,
+  label: {
+    fr: 'Importer des contacts (CSV, XLSX)',
+    en: 'Import contacts (CSV, XLSX)',
   },
   defaults: ['manager', 'staff'],
   scoped: false,
@@ -23,7 +35,7 @@ function before(a: string, b: string) {
 
 export default defineModule({
   name: 'contacts',
-  version: '1.2.0',
+  version: '1.3.0',
   label: { fr: 'Contacts', en: 'Contacts' },
   description: {
     fr: 'Clients, fournisseurs et leurs interlocuteurs (tiers)',
@@ -59,6 +71,7 @@ export default defineModule({
       defaults: ['manager', 'staff'],
     },
     financial,
+    importPermission,
   ],
   menu: [
     {
@@ -132,10 +145,15 @@ export default defineModule({
         (await (await import('./index.js')).findContact(access, Number(id))) !== null,
     },
   },
+  // Contacts from a spreadsheet, through the kernel's import pipeline (Settings → Imports).
+  imports: { 'contacts.contacts': CONTACTS_IMPORT },
   routes: () => import('./routes.js'),
-  // Sites installed before 1.1.0 got default grants without the financial permission.
+  // Sites installed before 1.1.0 / 1.3.0 got default grants without the financial / import permission.
   upgrade: async ({ client, from }) => {
     if (before(from, '1.1.0')) await grantDefaultPermissions({ permissions: [financial] }, client)
+    if (before(from, '1.3.0')) {
+      await grantDefaultPermissions({ permissions: [importPermission] }, client)
+    }
   },
   demo: async (ctx) => (await import('./database/seeders/demo.js')).default(ctx),
 })

@@ -167,3 +167,73 @@ test.group('Module manifest: attachments', () => {
     }
   })
 })
+
+test.group('Module manifest: imports', () => {
+  const declaration = (extra: any = {}) => ({
+    label: { fr: 'Articles', en: 'Items' },
+    permission: 'stock.item.import',
+    createPermission: 'stock.item.create',
+    updatePermission: 'stock.item.update',
+    keys: [{ field: 'ref', mustExist: true }],
+    fields: [
+      { key: 'ref', label: { fr: 'Réf.', en: 'Ref.' }, type: 'text' },
+      { key: 'unit', label: { fr: 'Unité', en: 'Unit' }, type: 'enum', options: ['u', 'm2'] },
+    ],
+    load: async () => ({ default: { apply: async () => {} } }),
+    ...extra,
+  })
+  const base = (imports: any) =>
+    manifest('stock', {
+      permissions: ['read', 'create', 'update', 'import'].map((action) => ({
+        key: `stock.item.${action}`,
+        label: { fr: action, en: action },
+      })),
+      imports,
+    })
+
+  test('accepts a declaration with declared permissions, typed fields and keys', ({ assert }) => {
+    const valid = validateManifest(base({ 'stock.items': declaration() }), 'stock')
+    assert.equal(valid.imports!['stock.items'].fields.length, 2)
+  })
+
+  test('refuses bad names, permissions, fields, keys and loaders, naming the field', ({
+    assert,
+  }) => {
+    const cases: [any, string][] = [
+      [{ 'other.items': declaration() }, 'imports.other.items'],
+      [{ 'stock.items': declaration({ permission: 'stock.item.delete' }) }, 'permission'],
+      [
+        { 'stock.items': declaration({ updatePermission: 'x.y.z' }) },
+        'imports.stock.items.updatePermission',
+      ],
+      [{ 'stock.items': declaration({ fields: [] }) }, 'imports.stock.items.fields'],
+      [
+        {
+          'stock.items': declaration({
+            fields: [{ key: 'ref', label: { fr: 'R', en: 'R' }, type: 'varchar' }],
+          }),
+        },
+        'imports.stock.items.fields[0].type',
+      ],
+      [
+        {
+          'stock.items': declaration({
+            fields: [{ key: 'u', label: { fr: 'U', en: 'U' }, type: 'enum' }],
+          }),
+        },
+        'imports.stock.items.fields[0].options',
+      ],
+      [
+        { 'stock.items': declaration({ keys: [{ field: 'ean' }] }) },
+        'imports.stock.items.keys[0].field',
+      ],
+      [{ 'stock.items': declaration({ load: 'articles.js' }) }, 'imports.stock.items.load'],
+    ]
+    for (const [imports, field] of cases) {
+      assert.include(
+        refusal(assert, () => validateManifest(base(imports), 'stock')),
+        field
+      )
+    }
+  })
+})

@@ -316,4 +316,5 @@ export const AUDIT_EVENTS = [
   'workflow.published',
   'attachment.added',
   'attachment.removed',
+  'import.applied',
 ] as const

@@ -3,6 +3,7 @@ import type { TransactionClientContract, QueryClientContract } from '@adonisjs/l
 import type { ApplicationService } from '@adonisjs/core/types'
 import type { Access } from '../security/access.js'
 import type { WorkflowDeclaration } from '../workflow/types.js'
+import type { ImportDeclaration } from '../imports/types.js'
 
 /** Built-in roles every site has. Modules grant their permissions to them by default. */
 export const BUILTIN_ROLES = ['admin', 'manager', 'staff', 'technician', 'client'] as const
@@ -224,6 +225,11 @@ export interface ModuleManifest {
   attachments?: Record<string, AttachmentDeclaration>
   /** Field rules: fields only holders of a permission see or change (see SensitiveFields) */
   sensitive?: Record<string, SensitiveFields>
+  /**
+   * CSV / XLSX imports the module offers, keyed `<module>.<name>` (see
+   * ImportDeclaration in app/kernel/imports/types.ts)
+   */
+  imports?: Record<string, ImportDeclaration>
   /** Routes, loaded lazily so the manifest stays cheap to read */
   routes?: () => Promise<{ default: ModuleRoutes }>
   /** Required data, run on enable for every company (idempotent) */

@@ -246,6 +246,7 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
       fail(`attachments.${model}.encrypt`, 'must be true or false')
     }
   }
+  validateImports(m, permissionKeys, fail)
   for (const key of [
     'routes',
     'seed',
@@ -259,6 +260,70 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
     if (m[key] !== undefined && typeof m[key] !== 'function') fail(key, 'must be a function')
   }
   return m as ModuleManifest
+}
+
+const IMPORT_FIELD_TYPES = [
+  'text',
+  'integer',
+  'money',
+  'decimal',
+  'boolean',
+  'date',
+  'email',
+  'enum',
+  'list',
+]
+
+/** The manifest's `imports`: permissions it declares, typed fields, keys among the fields. */
+function validateImports(
+  m: Record<string, any>,
+  permissionKeys: Set<string>,
+  fail: (field: string, why: string) => never
+) {
+  if (m.imports === undefined) return
+  if (typeof m.imports !== 'object' || m.imports === null) {
+    fail('imports', "must be { '<module>.<name>': { label, permission, fields, load } }")
+  }
+  for (const [kind, d] of Object.entries(m.imports as Record<string, any>)) {
+    if (!new RegExp(`^${m.name}\\.[a-z][a-z0-9_-]*$`).test(kind)) {
+      fail(`imports.${kind}`, `must be named "${m.name}.<name>" (lower case)`)
+    }
+    if (!isLabel(d?.label)) fail(`imports.${kind}.label`, 'must be { fr, en }')
+    for (const key of ['permission', 'createPermission', 'updatePermission']) {
+      if (typeof d[key] !== 'string' || !permissionKeys.has(d[key])) {
+        fail(
+          `imports.${kind}.${key}`,
+          `names "${d[key]}", which the manifest does not declare in "permissions"`
+        )
+      }
+    }
+    if (!Array.isArray(d.fields) || d.fields.length === 0) {
+      fail(`imports.${kind}.fields`, 'must be a non-empty list of { key, label, type }')
+    }
+    const keys = new Set<string>()
+    for (const [i, f] of d.fields.entries()) {
+      if (typeof f?.key !== 'string' || !/^[A-Za-z][A-Za-z0-9_.]*$/.test(f.key)) {
+        fail(`imports.${kind}.fields[${i}].key`, 'is required (letters, digits, _ and .)')
+      }
+      if (keys.has(f.key)) fail(`imports.${kind}.fields[${i}].key`, `"${f.key}" is declared twice`)
+      keys.add(f.key)
+      if (!isLabel(f.label)) fail(`imports.${kind}.fields[${i}].label`, 'must be { fr, en }')
+      if (!IMPORT_FIELD_TYPES.includes(f.type)) {
+        fail(`imports.${kind}.fields[${i}].type`, `must be one of ${IMPORT_FIELD_TYPES.join(', ')}`)
+      }
+      if (f.type === 'enum' && (f.options === undefined || typeof f.options !== 'object')) {
+        fail(`imports.${kind}.fields[${i}].options`, 'must list the accepted values')
+      }
+    }
+    for (const [i, key] of (d.keys ?? []).entries()) {
+      if (!keys.has(key?.field)) {
+        fail(`imports.${kind}.keys[${i}].field`, `names "${key?.field}", which is not a field`)
+      }
+    }
+    if (typeof d.load !== 'function') {
+      fail(`imports.${kind}.load`, "must be a function: () => import('./imports/<name>.js')")
+    }
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ export const RESERVED_MODULE_NAMES = [
   'errors',
   'health',
   'history',
+  'imports',
   'kernel',
   'locale',
   'login',
