@@ -5,6 +5,7 @@ import i18nManager from '@adonisjs/i18n/services/main'
 import registry from '#kernel/modules/registry'
 import moduleManager from '#kernel/modules/module_manager'
 import { companiesOf } from '#kernel/security/access'
+import { unreadCount } from '#kernel/notifications/notifications'
 
 /**
  * The interface language: the one chosen with the switch (session), else the
@@ -33,7 +34,9 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
 
     let menu: { key: string; label: string; href: string; icon: string | null }[] = []
     let companies: { id: number; name: string }[] = []
+    let unread: number | null = null
     if (user && access) {
+      unread = await unreadCount(user.id, access.companyId)
       const enabled = await moduleManager.enabledSet()
       menu = registry
         .menu()
@@ -64,6 +67,8 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
       companies: ctx.inertia.always(companies),
       menu: ctx.inertia.always(menu),
       permissions: ctx.inertia.always(access ? access.toJSON().permissions : []),
+      // The bell's count; live updates come over the user's channel.
+      unreadNotifications: ctx.inertia.always(unread),
     }
   }
 

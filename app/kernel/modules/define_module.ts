@@ -144,6 +144,25 @@ export interface SequenceDeclaration {
   reset: 'yearly' | 'monthly' | 'never'
 }
 
+/**
+ * A kind of notification a module sends (declared in the manifest's
+ * `notifications`; its full key is `<module>.<key>`). Each user chooses, per
+ * type, whether it reaches them in the app and by email; `channels` are the
+ * defaults until they do.
+ */
+export interface NotificationTypeDeclaration {
+  /** Lower case letters, digits and `_`, unique in the module (e.g. `contact_assigned`) */
+  key: string
+  label: Label
+  /** Default channels: in the app on and email off unless said otherwise */
+  channels?: { inApp?: boolean; email?: boolean }
+  /**
+   * A permission recipients must hold in the notification's company (e.g.
+   * the record's read permission); members without it are skipped
+   */
+  permission?: string
+}
+
 export interface ModuleContext {
   app: ApplicationService
   /** The client to write with: a transaction where the kernel opened one */
@@ -216,6 +235,8 @@ export interface ModuleManifest {
    */
   workflows?: Record<string, WorkflowDeclaration>
   listeners?: ListenerDeclaration[]
+  /** Kinds of notifications the module sends (see NotificationTypeDeclaration) */
+  notifications?: NotificationTypeDeclaration[]
   references?: ReferenceCheck[]
   /** Models with a history, keyed `<module>.<model>` (see AuditedModel) */
   audited?: Record<string, AuditedModel>

@@ -109,6 +109,37 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
       fail(`widgets[${i}].load`, "must be a function: () => import('./widgets/<name>.js')")
     }
   }
+  const notificationKeys = new Set<string>()
+  if (m.notifications !== undefined && !Array.isArray(m.notifications)) {
+    fail('notifications', 'must be a list of { key, label, channels?, permission? }')
+  }
+  for (const [i, n] of (m.notifications ?? []).entries()) {
+    if (typeof n?.key !== 'string' || !/^[a-z][a-z0-9_]*$/.test(n.key) || n.key.length > 60) {
+      fail(`notifications[${i}].key`, 'is required (lower case letters, digits and _)')
+    }
+    if (notificationKeys.has(n.key)) {
+      fail(`notifications[${i}].key`, `"${n.key}" is declared twice`)
+    }
+    notificationKeys.add(n.key)
+    if (!isLabel(n.label)) fail(`notifications[${i}].label`, 'must be { fr, en }')
+    if (n.channels !== undefined) {
+      const channels = n.channels
+      if (
+        typeof channels !== 'object' ||
+        channels === null ||
+        Object.keys(channels).some((c) => !['inApp', 'email'].includes(c)) ||
+        Object.values(channels).some((v) => typeof v !== 'boolean')
+      ) {
+        fail(`notifications[${i}].channels`, 'must be { inApp?: boolean, email?: boolean }')
+      }
+    }
+    if (n.permission !== undefined && !permissionKeys.has(n.permission)) {
+      fail(
+        `notifications[${i}].permission`,
+        `names "${n.permission}", which the manifest does not declare in "permissions"`
+      )
+    }
+  }
   for (const [i, s] of (m.sequences ?? []).entries()) {
     if (typeof s?.key !== 'string') fail(`sequences[${i}].key`, 'is required')
     if (!['yearly', 'monthly', 'never'].includes(s.reset)) {

@@ -5,11 +5,13 @@ import type {
   PermissionDeclaration,
   MenuEntry,
   WidgetDeclaration,
+  NotificationTypeDeclaration,
 } from './define_module.js'
 import { validateManifest, sortByDependencies } from './manifest.js'
 import { MODULES_ROOT, moduleFolders } from './paths.js'
 import { ModuleError } from './errors.js'
 import { KERNEL_PERMISSIONS } from '../security/kernel_permissions.js'
+import { KERNEL_NOTIFICATION_TYPES } from '../notifications/kernel_types.js'
 
 /**
  * Every module on disk, validated and sorted by dependencies. Filled once at
@@ -118,6 +120,23 @@ export class ModuleRegistry {
     return this.#manifests
       .flatMap((m) => (m.widgets ?? []).map((w) => ({ ...w, module: m.name })))
       .sort((a, b) => (a.order ?? 100) - (b.order ?? 100))
+  }
+
+  /**
+   * Every notification type: the kernel's, then each module's, keyed
+   * `<module>.<key>` (`kernel.<key>` for the kernel's own).
+   */
+  notificationTypes(): (NotificationTypeDeclaration & { module: string; type: string })[] {
+    return [
+      ...KERNEL_NOTIFICATION_TYPES.map((n) => ({
+        ...n,
+        module: 'kernel',
+        type: `kernel.${n.key}`,
+      })),
+      ...this.#manifests.flatMap((m) =>
+        (m.notifications ?? []).map((n) => ({ ...n, module: m.name, type: `${m.name}.${n.key}` }))
+      ),
+    ]
   }
 
   menu(): (MenuEntry & { module: string })[] {

@@ -7,6 +7,8 @@ import { MODULE_NAME_PATTERN } from './paths.js'
  * would mix the two.
  */
 export const RESERVED_MODULE_NAMES = [
+  // The live notification stream (transmit's paths)
+  '__transmit',
   'admin',
   'api',
   'app',
@@ -28,6 +30,7 @@ export const RESERVED_MODULE_NAMES = [
   'logout',
   'mfa',
   'modules',
+  'notifications',
   'numbering',
   'password',
   'passwords',

@@ -72,6 +72,9 @@ export async function keysetPage<Row extends { id: number }>(
   const data = hasMore ? rows.slice(0, options.limit) : rows
   const last = data[data.length - 1]
   const nextCursor =
-    hasMore && last ? encodeCursor(options.valueOf ? options.valueOf(last) : null, last.id) : null
+    hasMore && last
+      ? // PostgreSQL returns bigint ids as strings
+        encodeCursor(options.valueOf ? options.valueOf(last) : null, Number(last.id))
+      : null
   return { data, nextCursor }
 }
