@@ -22,3 +22,6 @@ export const FINANCIAL_FIELDS = ['creditLimitCents', 'paymentTermsDays']
 
 /** Payment terms by default, and at most: French law (LME) caps most B2B terms at 60 days. */
 export const PAYMENT_TERMS = { default: 30, max: 60 } as const
+
+/** The notification a user gets when a contact is given to them (declared in the manifest). */
+export const ASSIGNED_NOTIFICATION = 'contacts.contact_assigned'

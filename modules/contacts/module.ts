@@ -44,6 +44,14 @@ export default defineModule({
   icon: 'users',
   depends: [],
   integrates: [],
+  notifications: [
+    {
+      key: 'contact_assigned',
+      label: { fr: 'Un contact m’est attribué', en: 'A contact is assigned to me' },
+      channels: { inApp: true, email: false },
+      permission: PERMISSIONS.read,
+    },
+  ],
   permissions: [
     {
       key: PERMISSIONS.read,

@@ -13,12 +13,19 @@ import { refuseHiddenWrites } from '#kernel/security/field_rules'
 import { startOf } from '#kernel/workflow/engine'
 import { customFields, type CustomFilter } from '#kernel/custom_fields/custom_fields'
 import { forgetAttachments } from '#kernel/attachments/attachments'
+import { notify } from '#kernel/notifications/notifications'
 import type { CustomValues } from '#kernel/custom_fields/types'
 import type { CheckedRow } from '#kernel/imports/types'
 import Contact, { type Address } from '../models/contact.js'
 import ContactPerson from '../models/contact_person.js'
 import { normalize, escapeLike } from './search.js'
-import { CONTACT_MODEL, CONTACT_SEQUENCE, PAYMENT_TERMS, PERMISSIONS } from '../constants.js'
+import {
+  ASSIGNED_NOTIFICATION,
+  CONTACT_MODEL,
+  CONTACT_SEQUENCE,
+  PAYMENT_TERMS,
+  PERMISSIONS,
+} from '../constants.js'
 
 export interface ContactInput {
   kind?: 'company' | 'person'
@@ -271,6 +278,7 @@ export default class ContactService {
       const { after } = await customFields.write(trx, custom, contact.id)
       await customFields.attach(this.access.companyId, CONTACT_MODEL, [contact], { client: trx })
       await audit(trx, contact, { event: 'created', after: auditValues(contact, after) })
+      await this.#notifyOwner(contact, null, trx)
       return contact
     })
   }
@@ -290,6 +298,7 @@ export default class ContactService {
       await contact.load('people', (q) => q.orderBy('position'))
       const written = await customFields.write(trx, custom, contact.id)
       const before = auditValues(contact, written.before)
+      const previousOwner = contact.ownerId
       contact.merge(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)))
       if (tags !== undefined) contact.tags = [...new Set(tags)]
       this.#checkIdentity(contact)
@@ -303,8 +312,31 @@ export default class ContactService {
         before,
         after: auditValues(contact, written.after),
       })
+      await this.#notifyOwner(contact, previousOwner, trx)
       return contact
     })
+  }
+
+  /** Tells a contact's new owner it was given to them (not when they took it themselves). */
+  async #notifyOwner(
+    contact: Contact,
+    previousOwner: number | null,
+    trx: TransactionClientContract
+  ) {
+    const owner = contact.ownerId
+    if (!owner || owner === previousOwner || owner === this.access.userId) return
+    await notify(
+      {
+        type: ASSIGNED_NOTIFICATION,
+        companyId: this.access.companyId,
+        recipients: [owner],
+        title: { key: 'contacts.notification_assigned', params: { name: contact.name } },
+        body: { key: 'contacts.notification_assigned_body', params: { code: contact.code } },
+        link: `/contacts/${contact.id}`,
+        record: { model: CONTACT_MODEL, id: contact.id },
+      },
+      { client: trx }
+    )
   }
 
   /**
