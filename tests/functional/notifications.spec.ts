@@ -521,7 +521,10 @@ test.group('Notifications: workflow actions', (group) => {
         ['email', 'delivered'],
       ]
     )
-    const ownerRows = await db.from('notifications').where('user_id', owner.id)
+    const ownerRows = await db
+      .from('notifications')
+      .where('user_id', owner.id)
+      .where('type', 'like', 'kernel.%')
     assert.lengthOf(ownerRows, 1)
     assert.equal(ownerRows[0].type, 'kernel.workflow')
     assert.equal(ownerRows[0].model, MODEL)

@@ -46,7 +46,29 @@ export async function startIsolatedSite(
     cleanup = removeAll
   }
   await run(process.execPath, [app.makePath('ace.js'), 'app:prepare'], { cwd: app.makePath(), env })
+  const server = await startServer(port, env)
+  return {
+    url: server.url,
+    async stop() {
+      await server.stop()
+      await cleanup()
+    },
+    /** Sends SIGTERM and reports how the process ended (no kill fallback). */
+    async stopAndWait(): Promise<{ exitCode: number | null; signal: string | null }> {
+      const result = await server.stopAndWait()
+      await cleanup()
+      return result
+    },
+  }
+}
 
+/**
+ * An app server process on `port` with `env` (for instance the test
+ * database itself, to run several instances of one site); resolves once it
+ * answers its liveness check.
+ */
+export async function startServer(port: number, env: NodeJS.ProcessEnv) {
+  env = { ...env, PORT: String(port) }
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', '@poppinss/ts-exec', app.makePath('bin/server.ts')],
@@ -69,7 +91,6 @@ export async function startIsolatedSite(
       const timer = setTimeout(() => child.kill('SIGKILL'), 10000)
       await exited
       clearTimeout(timer)
-      await cleanup()
     },
     /** Sends SIGTERM and reports how the process ended (no kill fallback). */
     async stopAndWait(): Promise<{ exitCode: number | null; signal: string | null }> {
@@ -80,7 +101,6 @@ export async function startIsolatedSite(
       const timer = setTimeout(() => child.kill('SIGKILL'), 15000)
       const result = await ended
       clearTimeout(timer)
-      await cleanup()
       return result
     },
   }
