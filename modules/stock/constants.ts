@@ -14,6 +14,7 @@ export const PERMISSIONS = {
 export const ARTICLE_MODEL = 'stock.article'
 export const LOCATION_MODEL = 'stock.location'
 export const MOVEMENT_MODEL = 'stock.movement'
+export const COUNT_MODEL = 'stock.count'
 
 export const MOVEMENT_TYPES = ['receipt', 'issue', 'transfer', 'adjustment'] as const
 export type MovementType = (typeof MOVEMENT_TYPES)[number]

@@ -1,6 +1,7 @@
 import { defineModule } from '#kernel/modules/define_module'
 import {
   ARTICLE_MODEL,
+  COUNT_MODEL,
   LOCATION_MODEL,
   MOVEMENT_MODEL,
   PERMISSIONS,
@@ -164,6 +165,11 @@ export default defineModule({
       table: 'stock_movements',
       permission: PERMISSIONS.movementRead,
       title: 'number',
+    },
+    {
+      model: COUNT_MODEL,
+      table: 'stock_counts',
+      permission: PERMISSIONS.countManage,
     },
   ],
   // The article's photo (and data sheets), added by whoever may edit the article.

@@ -16,6 +16,7 @@ import {
 
 const StockApiController = () => import('./controllers/stock_api_controller.js')
 const StockController = () => import('./controllers/stock_controller.js')
+const CountsController = () => import('./controllers/counts_controller.js')
 
 /** Pages under /stock, JSON under /api/v1/stock; each route declares its permission. */
 export default defineRoutes({
@@ -66,6 +67,37 @@ export default defineRoutes({
       .where('id', id)
       .use(can(PERMISSIONS.movementRead))
       .as('stock.movements.show')
+    router
+      .get('/counts', [CountsController, 'index'])
+      .use(can(PERMISSIONS.countManage))
+      .as('stock.counts.index')
+    router
+      .post('/counts', [CountsController, 'store'])
+      .use(can(PERMISSIONS.countManage))
+      .as('stock.counts.store')
+    router
+      .get('/counts/:id', [CountsController, 'show'])
+      .where('id', id)
+      .use(can(PERMISSIONS.countManage))
+      .as('stock.counts.show')
+    router
+      .put('/counts/:id', [CountsController, 'enter'])
+      .where('id', id)
+      .use(can(PERMISSIONS.countManage))
+      .as('stock.counts.update')
+    router
+      .post('/counts/:id/validate', [CountsController, 'validate'])
+      .where('id', id)
+      .use(can(PERMISSIONS.countManage))
+      .as('stock.counts.validate')
+    router
+      .get('/reorder', [CountsController, 'reorder'])
+      .use(can(PERMISSIONS.articleRead))
+      .as('stock.reorder')
+    router
+      .get('/reorder.csv', [CountsController, 'reorderExport'])
+      .use(can(PERMISSIONS.articleRead))
+      .as('stock.reorder.export')
   },
 
   api(router) {
@@ -239,6 +271,82 @@ export default defineRoutes({
         summary: 'Allows or forbids negative stock',
         body: settingsValidator,
         responses: { 200: '`{ data: { allowNegative } }`' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/counts', [CountsController, 'apiIndex'])
+        .use(can(PERMISSIONS.countManage))
+        .as('api.stock.counts.index'),
+      { summary: 'Inventory counts, newest first (100 at most)' }
+    )
+    apiDoc(
+      router
+        .post('/counts', [CountsController, 'apiStore'])
+        .use(can(PERMISSIONS.countManage))
+        .as('api.stock.counts.store'),
+      {
+        summary: 'Opens a count for a location: its articles with their current levels',
+        description: '`{ locationId }`',
+        responses: { 201: '`{ data: Count }`' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/counts/:id', [CountsController, 'apiShow'])
+        .where('id', id)
+        .use(can(PERMISSIONS.countManage))
+        .as('api.stock.counts.show'),
+      {
+        summary:
+          'A count with, per article, the level now, the quantity counted and the difference',
+        responses: { 200: '`{ data: Count }`' },
+      }
+    )
+    apiDoc(
+      router
+        .patch('/counts/:id', [CountsController, 'apiEnter'])
+        .where('id', id)
+        .use(can(PERMISSIONS.countManage))
+        .as('api.stock.counts.update'),
+      {
+        summary: 'Enters counted quantities',
+        description:
+          '`{ lines: [{ articleId, counted }] }`, counted in thousandths (null: not counted). An article not on the count is added. 409 once the count is closed.',
+        responses: { 200: '`{ data: Count }`', 409: 'Closed count' },
+      }
+    )
+    apiDoc(
+      router
+        .post('/counts/:id/validate', [CountsController, 'apiValidate'])
+        .where('id', id)
+        .use(can(PERMISSIONS.countManage))
+        .as('api.stock.counts.validate'),
+      {
+        summary:
+          'Validates a count: one adjustment document (BA-…) for the differences, in one transaction',
+        responses: { 200: '`{ data: Count & { differences } }`', 409: 'Closed count' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/reorder', [CountsController, 'apiReorder'])
+        .use(can(PERMISSIONS.articleRead))
+        .as('api.stock.reorder'),
+      {
+        summary:
+          'Articles below their minimum, grouped by their first supplier, with the quantity to order',
+        responses: { 200: '`{ data: [{ supplierId, supplierName, lines, totalCents }] }`' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/reorder.csv', [CountsController, 'apiReorderExport'])
+        .use(can(PERMISSIONS.articleRead))
+        .as('api.stock.reorder.export'),
+      {
+        summary: 'The reorder list as CSV (UTF-8 with BOM, `;` separated)',
+        responses: { 200: 'text/csv' },
       }
     )
   },

@@ -51,6 +51,7 @@ export default class StockController {
       manageLocations: access.can(PERMISSIONS.locationManage),
       move: access.can(PERMISSIONS.movementCreate),
       readMovements: access.can(PERMISSIONS.movementRead),
+      counts: access.can(PERMISSIONS.countManage),
     }
   }
 

@@ -126,9 +126,12 @@ function checkLines(input: MovementInput) {
  * costs change. One transaction per document:
  *
  * 1. every level the document lowers is lowered by a conditional UPDATE
- *    (`quantity = quantity - ? … WHERE quantity >= ?`), in (article, location)
- *    order so concurrent documents lock rows in the same order; no row
- *    updated means not enough stock: 409, and the rollback leaves nothing;
+ *    (`quantity = quantity - ? … WHERE quantity - reserved >= ?`), in
+ *    (article, location) order so concurrent documents lock rows in the same
+ *    order; no row updated means not enough stock: 409, and the rollback
+ *    leaves nothing. Stock reserved for the document's reference is released
+ *    by it; an adjustment (what a count found) may eat into reservations but
+ *    never below zero;
  * 2. the articles are locked in id order, their totals and weighted average
  *    cost updated (receipts), each line's cost taken at that average;
  * 3. the number is taken last, so a refused document consumes none, and the
@@ -176,43 +179,71 @@ export default class PostingService {
       .filter((d) => d.delta !== 0)
       .sort((a, b) => a.articleId - b.articleId || a.locationId - b.locationId)
     for (const { articleId, locationId, delta } of ordered) {
+      const where = { article_id: articleId, location_id: locationId }
       await trx
         .table('stock_levels')
-        .insert({
-          company_id: companyId,
-          article_id: articleId,
-          location_id: locationId,
-          quantity: 0,
-          updated_at: now,
-        })
+        .insert({ company_id: companyId, ...where, quantity: 0, updated_at: now })
         .onConflict(['article_id', 'location_id'])
         .ignore()
-      const update = trx
-        .from('stock_levels')
-        .where({ article_id: articleId, location_id: locationId })
+      // Stock reserved for the record this document is for is released by it.
+      let release = 0
+      let reserved = 0
+      if (delta < 0 && input.reference) {
+        // The level's lock first: reservations change only under it.
+        await trx.from('stock_levels').where(where).forUpdate().select('quantity').first()
+        const reservation = await trx
+          .from('stock_reservations')
+          .where({
+            ...where,
+            reference_model: input.reference.model,
+            reference_id: input.reference.id,
+          })
+          .select('quantity')
+          .first()
+        reserved = Number(reservation?.quantity ?? 0)
+        release = Math.min(reserved, -delta)
+      }
+      const update = trx.from('stock_levels').where(where)
       const changes: Record<string, unknown> = {
         quantity: trx.knexRawQuery('quantity + ?', [delta]),
         updated_at: now,
       }
+      if (release) changes.reserved = trx.knexRawQuery('reserved - ?', [release])
       if (delta < 0) {
         if (negativeAllowed) changes.allow_negative = true
-        else update.where('quantity', '>=', -delta)
+        // An adjustment records what is physically there: only the floor at zero holds.
+        else if (input.type === 'adjustment') update.where('quantity', '>=', -delta)
+        // Others may not take stock reserved for another record.
+        else update.whereRaw('quantity - reserved + ? >= ?', [release, -delta])
       }
       const rows = await update.update(changes, ['quantity'])
       if (!rows.length) {
         const level = await trx
           .from('stock_levels')
-          .where({ article_id: articleId, location_id: locationId })
-          .select('quantity')
+          .where(where)
+          .select('quantity', 'reserved')
           .first()
+        const free =
+          input.type === 'adjustment'
+            ? Number(level?.quantity ?? 0)
+            : Number(level?.quantity ?? 0) - Number(level?.reserved ?? 0) + release
         throw new InsufficientStockError(
           articleId,
           articles.get(articleId)!.reference,
           locationId,
           locations.get(locationId)!,
-          Number(level?.quantity ?? 0),
+          free,
           -delta
         )
+      }
+      if (release) {
+        const reservation = trx.from('stock_reservations').where({
+          ...where,
+          reference_model: input.reference!.model,
+          reference_id: input.reference!.id,
+        })
+        if (release === reserved) await reservation.delete()
+        else await reservation.update({ quantity: reserved - release, updated_at: now })
       }
     }
 

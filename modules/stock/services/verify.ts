@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { averageAfterReceipt } from './costing.js'
 
 export interface Mismatch {
-  kind: 'level' | 'total' | 'average'
+  kind: 'level' | 'total' | 'average' | 'reserved'
   companyId: number
   articleId: number
   locationId?: number
@@ -15,8 +15,9 @@ export interface Mismatch {
 /**
  * Checks the kept figures against the ledger of movement lines: every level
  * (article × location) equals the sum of the lines into it minus the lines
- * out of it, every article's total equals the sum of its levels, and every
- * average cost equals the one obtained by replaying its lines in order.
+ * out of it, every article's total equals the sum of its levels, every
+ * average cost equals the one obtained by replaying its lines in order, and
+ * every level's reserved quantity equals the sum of its reservations.
  * `companyId` narrows the check to one company.
  */
 export async function verifyLedger(companyId?: number): Promise<{
@@ -60,8 +61,21 @@ export async function verifyLedger(companyId?: number): Promise<{
   out.forEach((row: any) => add(row, -1))
 
   const levels = await forCompany(
-    db.from('stock_levels').select('company_id', 'article_id', 'location_id', 'quantity'),
+    db
+      .from('stock_levels')
+      .select('company_id', 'article_id', 'location_id', 'quantity', 'reserved'),
     'company_id'
+  )
+  const reservations = await forCompany(
+    db
+      .from('stock_reservations')
+      .groupBy('article_id', 'location_id')
+      .select('article_id', 'location_id')
+      .sum('quantity as total'),
+    'company_id'
+  )
+  const reservedBy = new Map<string, number>(
+    reservations.map((r: any) => [`${r.article_id}:${r.location_id}`, Number(r.total)])
   )
   const totals = new Map<number, number>()
   for (const level of levels) {
@@ -69,6 +83,17 @@ export async function verifyLedger(companyId?: number): Promise<{
     const expected = ledger.get(key)?.quantity ?? 0
     ledger.delete(key)
     const found = Number(level.quantity)
+    const reserved = reservedBy.get(key) ?? 0
+    if (reserved !== Number(level.reserved)) {
+      mismatches.push({
+        kind: 'reserved',
+        companyId: level.company_id,
+        articleId: level.article_id,
+        locationId: level.location_id,
+        expected: reserved,
+        found: Number(level.reserved),
+      })
+    }
     totals.set(level.article_id, (totals.get(level.article_id) ?? 0) + found)
     if (expected !== found) {
       mismatches.push({

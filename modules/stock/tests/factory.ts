@@ -2,6 +2,7 @@ import { Access } from '#kernel/security/access'
 import ArticleService from '../services/article_service.js'
 import LocationService from '../services/location_service.js'
 import PostingService from '../services/posting.js'
+import CountService from '../services/counts.js'
 
 /**
  * Test factories for the permission matrix test (tests/functional/permission_matrix.spec.ts):
@@ -56,7 +57,18 @@ export async function createMovement(companyId: number, ownerId: number) {
   return { id: movement.id, text }
 }
 
+/** An inventory count opened by `ownerId` (its owner), of a warehouse whose name it shows. */
+export async function createCount(companyId: number, ownerId: number) {
+  const access = adminOf(companyId, ownerId)
+  const text = unique('Matrix count')
+  const warehouse = await new LocationService(access).create({ name: text, kind: 'warehouse' })
+  const id = await new CountService(access).open(warehouse.id)
+  return { id, text }
+}
+
 export const recordFactories = {
+  '/stock/counts': createCount,
+  '/api/v1/stock/counts': createCount,
   '/stock/articles': createArticle,
   '/api/v1/stock/articles': createArticle,
   '/stock/locations': createVan,

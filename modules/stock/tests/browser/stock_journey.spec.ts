@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import type { Page } from 'playwright'
 import { companyWithUser } from '#tests/helpers/fixtures'
+import { stockSite } from '../helpers.js'
 import { signIn } from '#tests/helpers/sign_in_page'
 
 /** French amounts use narrow no-break spaces: compared with plain spaces. */
@@ -131,5 +132,37 @@ test.group('Stock in a browser', () => {
     await page.assertVisible(page.locator('[data-article="ROUL-6204"]'))
 
     assert.deepEqual(violations, [])
+  }).timeout(120_000)
+
+  test('an inventory count on a phone: enter what was found, review, validate', async ({
+    browserContext,
+    client,
+    assert,
+  }) => {
+    const { user, api, warehouse, article } = await stockSite(client)
+    await api.post('/movements', {
+      type: 'receipt',
+      toLocationId: warehouse.id,
+      articleId: article.id,
+      quantity: 10000,
+      unitCost: 450,
+    })
+    const page = await browserContext.newPage()
+    await page.setViewportSize({ width: 390, height: 844 })
+    page.on('dialog', (dialog) => dialog.accept())
+    await signIn(page, user.email)
+    await page.goto('/stock/counts')
+    await page.getByLabel('Emplacement').selectOption({ label: 'Magasin central' })
+    await page.getByRole('button', { name: 'Ouvrir un inventaire' }).click()
+    await page.waitForURL(/\/stock\/counts\/\d+$/)
+    await page.getByLabel(/ROUL-6204/).fill('9,5')
+    await page.getByRole('button', { name: 'Enregistrer les quantités' }).click()
+    await page.assertVisible(page.locator('[data-difference="ROUL-6204"]'))
+    assert.equal(await text(page, '[data-difference="ROUL-6204"] [data-value]'), '-0,5')
+    await page.getByRole('button', { name: 'Valider l’inventaire' }).click()
+    await page.assertTextContains(page.locator('[data-status]'), 'Validé')
+    await page.getByRole('link', { name: 'Voir l’ajustement' }).click()
+    await page.waitForURL(/\/stock\/movements\/\d+$/)
+    assert.match(await text(page, '[data-number]'), /^BA-\d{4}-00001$/)
   }).timeout(120_000)
 })

@@ -507,6 +507,26 @@ test.group('stock:verify', () => {
       },
     ])
     await db.from('stock_articles').where('id', article.id).update({ average_cost_cents: 250 })
+
+    // A reserved quantity no reservation accounts for.
+    await db
+      .from('stock_levels')
+      .where({ article_id: article.id, location_id: warehouse.id })
+      .update({ reserved: 1000 })
+    assert.deepEqual((await verifyLedger(company.id)).mismatches, [
+      {
+        kind: 'reserved',
+        companyId: company.id,
+        articleId: article.id,
+        locationId: warehouse.id,
+        expected: 0,
+        found: 1000,
+      },
+    ])
+    await db
+      .from('stock_levels')
+      .where({ article_id: article.id, location_id: warehouse.id })
+      .update({ reserved: 0 })
   })
 
   test('the command exits non-zero on a mismatch', async ({ client, assert }) => {

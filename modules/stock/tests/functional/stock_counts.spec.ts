@@ -1,0 +1,262 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import { stockSite } from '../helpers.js'
+import { verifyLedger } from '../../services/verify.js'
+
+test.group('Stock: inventory counts', () => {
+  test('open, enter, review, validate → one adjustment for the differences, audited', async ({
+    client,
+    assert,
+  }) => {
+    const { api, warehouse, article, company } = await stockSite(client)
+    const other = (await api.post('/articles', { reference: 'JOINT-1', name: 'Joint' })).body().data
+    const third = (await api.post('/articles', { reference: 'VIS-1', name: 'Vis' })).body().data
+    for (const [id, quantity] of [
+      [article.id, 10000],
+      [other.id, 4000],
+    ]) {
+      await api.post('/movements', {
+        type: 'receipt',
+        toLocationId: warehouse.id,
+        articleId: id,
+        quantity,
+        unitCost: 200,
+      })
+    }
+    const opened = await api.post('/counts', { locationId: warehouse.id })
+    opened.assertStatus(201)
+    const count = opened.body().data
+    assert.equal(count.status, 'open')
+    assert.deepEqual(
+      count.lines.map((l: any) => [l.reference, l.expected, l.counted]),
+      [
+        ['JOINT-1', 4000, null],
+        ['ROUL-6204', 10000, null],
+      ]
+    )
+
+    const entered = await api.patch(`/counts/${count.id}`, {
+      lines: [
+        { articleId: article.id, counted: 8000 },
+        { articleId: other.id, counted: 4000 },
+        // Found where none was expected: added to the count.
+        { articleId: third.id, counted: 500 },
+      ],
+    })
+    entered.assertStatus(200)
+    // A movement during the count: differences are taken against the level at validation.
+    await api.post('/movements', {
+      type: 'issue',
+      fromLocationId: warehouse.id,
+      articleId: article.id,
+      quantity: 1000,
+    })
+    const review = (await api.get(`/counts/${count.id}`)).body().data
+    assert.deepEqual(
+      review.lines.map((l: any) => [l.reference, l.current, l.counted, l.difference]),
+      [
+        ['JOINT-1', 4000, 4000, 0],
+        ['ROUL-6204', 9000, 8000, -1000],
+        ['VIS-1', 0, 500, 500],
+      ]
+    )
+
+    const validated = await api.post(`/counts/${count.id}/validate`, {})
+    validated.assertStatus(200)
+    assert.equal(validated.body().data.status, 'validated')
+    const movement = (await api.get(`/movements/${validated.body().data.movementId}`)).body().data
+    assert.match(movement.number, /^BA-\d{4}-00001$/)
+    assert.deepEqual(movement.reference, { model: 'stock.count', id: count.id })
+    assert.deepEqual(
+      movement.lines.map((l: any) => [l.articleId, l.quantity]),
+      [
+        [article.id, -1000],
+        [third.id, 500],
+      ]
+    )
+    // Levels come by article (the order they were created in).
+    const levels = (await api.get(`/levels?locationId=${warehouse.id}`)).body().data
+    assert.deepEqual(
+      levels.map((l: any) => [l.reference, l.quantity]),
+      [
+        ['ROUL-6204', 8000],
+        ['JOINT-1', 4000],
+        ['VIS-1', 500],
+      ]
+    )
+    const audit = await db
+      .from('audit_logs')
+      .where({ model: 'stock.count', record_id: String(count.id) })
+      .select('event')
+    assert.deepEqual(
+      audit.map((a) => a.event),
+      ['created', 'updated']
+    )
+
+    // A validated count is closed.
+    ;(await api.post(`/counts/${count.id}/validate`, {})).assertStatus(409)
+    ;(
+      await api.patch(`/counts/${count.id}`, { lines: [{ articleId: article.id, counted: 1 }] })
+    ).assertStatus(409)
+    assert.deepEqual((await verifyLedger(company.id)).mismatches, [])
+  })
+
+  test('bad counted quantities are 422 and write nothing', async ({ client, assert }) => {
+    const { api, warehouse, article } = await stockSite(client)
+    const count = (await api.post('/counts', { locationId: warehouse.id })).body().data
+    const bad = await api.patch(`/counts/${count.id}`, {
+      lines: [{ articleId: article.id, counted: -5 }],
+    })
+    bad.assertStatus(422)
+    const unknown = await api.patch(`/counts/${count.id}`, {
+      lines: [{ articleId: 999999, counted: 5 }],
+    })
+    unknown.assertStatus(422)
+    assert.equal(unknown.body().errors[0].field, 'lines.0.articleId')
+    const lines = await db.from('stock_count_lines').where('count_id', count.id)
+    assert.lengthOf(lines, 0)
+  })
+})
+
+test.group('Stock: reorder list', () => {
+  test('articles below minimum, grouped by supplier, with a CSV export', async ({
+    client,
+    assert,
+  }) => {
+    const { api, token, warehouse, article } = await stockSite(client)
+    const supplier = (
+      await client
+        .post('/api/v1/contacts')
+        .bearerToken(token)
+        .json({ kind: 'company', name: 'SKF France', isSupplier: true })
+    ).body().data
+    const filter = (
+      await api.post('/articles', {
+        reference: 'FILT-AIR',
+        name: 'Filtre à air',
+        minStock: 2000,
+        reorderQuantity: 1000,
+        suppliers: [{ contactId: supplier.id, supplierReference: 'SKF-F1', priceCents: 1250 }],
+      })
+    ).body().data
+    const enough = (
+      await api.post('/articles', { reference: 'OK-1', name: 'Assez', minStock: 1000 })
+    ).body().data
+    await api.post('/movements', {
+      type: 'receipt',
+      toLocationId: warehouse.id,
+      articleId: enough.id,
+      quantity: 1000,
+    })
+    await api.post('/movements', {
+      type: 'receipt',
+      toLocationId: warehouse.id,
+      articleId: article.id,
+      quantity: 2000,
+      unitCost: 450,
+    })
+
+    const list = (await api.get('/reorder')).body().data
+    assert.deepEqual(
+      list.map((g: any) => [
+        g.supplierName,
+        g.lines.map((l: any) => [l.reference, l.suggested, l.amountCents]),
+      ]),
+      [
+        // 0 on hand, minimum 2: the reorder quantity (1) would not reach it, so 2.
+        ['SKF France', [['FILT-AIR', 2000, 2500]]],
+        // 2 on hand, minimum 5, reorder 20 at the purchase price 4,50 €.
+        [null, [['ROUL-6204', 20000, 9000]]],
+      ]
+    )
+    assert.equal(list[0].lines[0].articleId, filter.id)
+
+    const csv = await api.get('/reorder.csv')
+    csv.assertStatus(200)
+    assert.include(csv.header('content-type'), 'text/csv')
+    const rows = csv
+      .text()
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+    assert.equal(
+      rows[0],
+      'Fournisseur;Réf. fournisseur;Référence;Article;Unité;En stock;Minimum;À commander;Prix unitaire;Montant'
+    )
+    assert.equal(rows[1], 'SKF France;SKF-F1;FILT-AIR;Filtre à air;u;0;2;2;12,50;25,00')
+    assert.equal(rows[2], ';;ROUL-6204;Roulement 6204 2RS;u;2;5;20;4,50;90,00')
+  })
+})
+
+test.group('Stock: count and reorder pages', () => {
+  test('open a count, enter quantities as typed, validate; the reorder page and its CSV', async ({
+    client,
+    assert,
+  }) => {
+    const { user, api, warehouse, article } = await stockSite(client)
+    await api.post('/movements', {
+      type: 'receipt',
+      toLocationId: warehouse.id,
+      articleId: article.id,
+      quantity: 3000,
+      unitCost: 450,
+    })
+    const index = await client.get('/stock/counts').loginAs(user).withInertia()
+    index.assertStatus(200)
+    index.assertInertiaComponent('stock/counts')
+    const opened = await client
+      .post('/stock/counts')
+      .loginAs(user)
+      .withCsrfToken()
+      .json({ locationId: warehouse.id })
+      .redirects(0)
+    opened.assertStatus(302)
+    const url = opened.header('location') ?? ''
+    assert.match(url, /^\/stock\/counts\/\d+$/)
+
+    const bad = await client
+      .put(url)
+      .loginAs(user)
+      .withCsrfToken()
+      .header('referer', url)
+      .json({ lines: [{ articleId: article.id, counted: 'trois' }] })
+      .redirects(0)
+    bad.assertStatus(302)
+    assert.properties(bad.flashMessages().inputErrorsBag as Record<string, string[]>, [
+      'lines.0.counted',
+    ])
+    const entered = await client
+      .put(url)
+      .loginAs(user)
+      .withCsrfToken()
+      .json({ lines: [{ articleId: article.id, counted: '2,5' }] })
+      .redirects(0)
+    entered.assertStatus(302)
+    const page = await client.get(url).loginAs(user).withInertia()
+    page.assertInertiaComponent('stock/count')
+    assert.deepEqual(
+      page.inertiaProps.count.lines.map((l: any) => [l.counted, l.difference]),
+      [[2500, -500]]
+    )
+    const validated = await client
+      .post(`${url}/validate`)
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    validated.assertStatus(302)
+    const after = await client.get(url).loginAs(user).withInertia()
+    assert.equal(after.inertiaProps.count.status, 'validated')
+    const level = (await api.get(`/levels?articleId=${article.id}`)).body().data[0]
+    assert.equal(level.quantity, 2500)
+
+    const reorder = await client.get('/stock/reorder').loginAs(user).withInertia()
+    reorder.assertStatus(200)
+    assert.deepEqual(
+      reorder.inertiaProps.groups[0].lines.map((l: any) => l.reference),
+      ['ROUL-6204']
+    )
+    const csv = await client.get('/stock/reorder.csv').loginAs(user)
+    csv.assertStatus(200)
+    assert.include(csv.text(), 'ROUL-6204')
+  })
+})
