@@ -17,6 +17,7 @@ import {
 const StockApiController = () => import('./controllers/stock_api_controller.js')
 const StockController = () => import('./controllers/stock_controller.js')
 const CountsController = () => import('./controllers/counts_controller.js')
+const ExportsController = () => import('./controllers/exports_controller.js')
 
 /** Pages under /stock, JSON under /api/v1/stock; each route declares its permission. */
 export default defineRoutes({
@@ -98,6 +99,18 @@ export default defineRoutes({
       .get('/reorder.csv', [CountsController, 'reorderExport'])
       .use(can(PERMISSIONS.articleRead))
       .as('stock.reorder.export')
+    router
+      .get('/articles.csv', [ExportsController, 'articles'])
+      .use(can(PERMISSIONS.articleRead))
+      .as('stock.articles.export')
+    router
+      .get('/levels.csv', [ExportsController, 'levels'])
+      .use(can(PERMISSIONS.articleRead))
+      .as('stock.levels.export')
+    router
+      .get('/movements.csv', [ExportsController, 'movements'])
+      .use(can(PERMISSIONS.movementRead))
+      .as('stock.movements.export')
   },
 
   api(router) {
@@ -346,6 +359,40 @@ export default defineRoutes({
         .as('api.stock.reorder.export'),
       {
         summary: 'The reorder list as CSV (UTF-8 with BOM, `;` separated)',
+        responses: { 200: 'text/csv' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/articles.csv', [ExportsController, 'articles'])
+        .use(can(PERMISSIONS.articleRead))
+        .as('api.stock.articles.export'),
+      {
+        summary:
+          'Exports the filtered articles as CSV (UTF-8 with BOM, `;` separated, decimal commas)',
+        query: listArticlesValidator,
+        responses: { 200: 'text/csv' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/levels.csv', [ExportsController, 'levels'])
+        .use(can(PERMISSIONS.articleRead))
+        .as('api.stock.levels.export'),
+      {
+        summary: 'Exports the stock levels (per article × location, with values) as CSV',
+        query: listLevelsValidator,
+        responses: { 200: 'text/csv' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/movements.csv', [ExportsController, 'movements'])
+        .use(can(PERMISSIONS.movementRead))
+        .as('api.stock.movements.export'),
+      {
+        summary: 'Exports the movement lines as CSV, newest document first',
+        query: listMovementsValidator,
         responses: { 200: 'text/csv' },
       }
     )

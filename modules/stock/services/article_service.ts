@@ -238,6 +238,8 @@ export default class ArticleService {
       const { after } = await customFields.write(trx, custom, article.id)
       await customFields.attach(this.access.companyId, ARTICLE_MODEL, [article], { client: trx })
       await record(trx, {
+        // Outside a request (a job, another module), who and which company still come through.
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
         event: 'created',
         model: ARTICLE_MODEL,
         recordId: article.id,
@@ -273,6 +275,7 @@ export default class ArticleService {
       await article.load('suppliers', (q) => q.orderBy('position'))
       await customFields.attach(this.access.companyId, ARTICLE_MODEL, [article], { client: trx })
       await record(trx, {
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
         event: 'updated',
         model: ARTICLE_MODEL,
         recordId: article.id,

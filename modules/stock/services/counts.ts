@@ -106,6 +106,8 @@ export default class CountService {
           )
       }
       await record(trx, {
+        // Outside a request (a job, another module), who and which company still come through.
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
         event: 'created',
         model: COUNT_MODEL,
         recordId: id,
@@ -270,6 +272,7 @@ export default class CountService {
         updated_at: now,
       })
       await record(trx, {
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
         event: 'updated',
         model: COUNT_MODEL,
         recordId: id,
@@ -288,6 +291,7 @@ export default class CountService {
         .where('id', id)
         .update({ status: 'cancelled', updated_at: dbNow(trx) })
       await record(trx, {
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
         event: 'updated',
         model: COUNT_MODEL,
         recordId: id,

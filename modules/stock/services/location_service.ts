@@ -99,6 +99,8 @@ export default class LocationService {
       await this.#check(location, trx)
       await location.save()
       await record(trx, {
+        // Outside a request (a job, another module), who and which company still come through.
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
         event: 'created',
         model: LOCATION_MODEL,
         recordId: location.id,
@@ -125,6 +127,7 @@ export default class LocationService {
       await this.#check(location, trx)
       await location.save()
       await record(trx, {
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
         event: 'updated',
         model: LOCATION_MODEL,
         recordId: location.id,

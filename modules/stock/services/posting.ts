@@ -323,6 +323,8 @@ export default class PostingService {
       .multiInsert(lineValues.map((l) => ({ ...l, movement_id: movement.id })))
     await movement.load('lines', (q) => q.orderBy('id'))
     await record(trx, {
+      // Outside a request (a job, another module), who and which company still come through.
+      actor: { companyId: this.access.companyId, actorId: this.access.userId },
       event: 'created',
       model: MOVEMENT_MODEL,
       recordId: movement.id,

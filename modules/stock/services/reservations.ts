@@ -108,6 +108,8 @@ export default class ReservationService {
         })
       const reservation = await trx.from('stock_reservations').where(key).first()
       await record(trx, {
+        // Outside a request (a job, another module), who and which company still come through.
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
         event: 'updated',
         model: 'stock.reservation',
         recordId: reservation.id,
@@ -148,6 +150,7 @@ export default class ReservationService {
           .where(key)
           .update({ quantity: held - released, updated_at: now })
       await record(trx, {
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
         event: 'updated',
         model: 'stock.reservation',
         recordId: reservation.id,

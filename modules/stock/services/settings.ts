@@ -38,6 +38,7 @@ export async function updateStockSettings(companyId: number, settings: StockSett
       .onConflict('company_id')
       .merge()
     await record(trx, {
+      actor: { companyId },
       event: 'updated',
       model: 'stock.settings',
       recordId: companyId,

@@ -3,6 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
 import { resolveAccess, forgetAccess } from '#kernel/security/access'
 import { memberOf } from '#tests/helpers/fixtures'
 import { stockSite } from '../helpers.js'
@@ -118,6 +119,13 @@ test.group('Stock public surface, used by a module that depends on stock', (grou
     assert.match(issued.number, /^BS-\d{4}-00001$/)
     assert.equal(issued.costCents, 900)
     assert.equal(await parts.partsCost(company.id, 7), 900)
+    // Called outside any request, the document's audit entry still names its company and actor.
+    const movement = await db.from('stock_movements').where('number', issued.number).first()
+    const entry = await db
+      .from('audit_logs')
+      .where({ model: 'stock.movement', record_id: String(movement.id) })
+      .first()
+    assert.include(entry, { company_id: company.id, actor_id: user.id, event: 'created' })
     assert.deepEqual(await parts.held(access, 7), [
       { articleId: article.id, locationId: warehouse.id, quantity: 1000 },
     ])
