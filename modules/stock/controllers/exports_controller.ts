@@ -12,13 +12,15 @@ import { ARTICLE_MODEL } from '../constants.js'
 /** CSV exports of articles, levels and movements (pages and API alike), with the list filters. */
 export default class ExportsController {
   async articles({ request, access, response }: HttpContext) {
-    const {
-      cursor: _cursor,
-      limit: _limit,
-      ...filters
-    } = await request.validateUsing(listArticlesValidator, { data: request.qs() })
+    const filters = await request.validateUsing(listArticlesValidator, { data: request.qs() })
     const custom = await customFields.parseFilters(access.companyId, ARTICLE_MODEL, filters.cf)
-    const csv = await articlesCsv(access, { ...filters, custom })
+    // The whole filtered list from its start: no cursor, no page size.
+    const csv = await articlesCsv(access, {
+      ...filters,
+      cursor: undefined,
+      limit: undefined,
+      custom,
+    })
     streamCsv(response, 'articles.csv', csv.header, csv.rows)
   }
 
