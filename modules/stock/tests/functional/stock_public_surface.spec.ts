@@ -120,7 +120,10 @@ test.group('Stock public surface, used by a module that depends on stock', (grou
     assert.equal(issued.costCents, 900)
     assert.equal(await parts.partsCost(company.id, 7), 900)
     // Called outside any request, the document's audit entry still names its company and actor.
-    const movement = await db.from('stock_movements').where('number', issued.number).first()
+    const movement = await db
+      .from('stock_movements')
+      .where({ company_id: company.id, number: issued.number })
+      .first()
     const entry = await db
       .from('audit_logs')
       .where({ model: 'stock.movement', record_id: String(movement.id) })
