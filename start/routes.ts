@@ -17,6 +17,7 @@ import '#start/routes/admin_custom_fields'
 import '#start/routes/attachments'
 import '#start/routes/dashboard'
 import '#start/routes/notifications'
+import '#start/routes/imports'
 
 const SessionController = () => import('#controllers/session_controller')
 const SetupController = () => import('#controllers/setup_controller')

@@ -55,6 +55,24 @@ export function usableMapping(
 }
 
 /**
+ * A mapping remembered for files shaped like this one, pointed at this file's
+ * own spelling of the column titles (the shape ignores case and accents).
+ */
+export function carryMapping(
+  fields: ImportField[],
+  headers: string[],
+  remembered: Record<string, unknown>
+): ImportMapping {
+  const bySquash = new Map(headers.map((title) => [squash(title), title]))
+  const moved = Object.fromEntries(
+    Object.entries(remembered)
+      .filter(([, title]) => typeof title === 'string')
+      .map(([key, title]) => [key, bySquash.get(squash(title as string)) ?? title])
+  )
+  return usableMapping(fields, headers, moved)
+}
+
+/**
  * Parses `--mapping` of the command: `field=Column title,field2=Other` or a
  * JSON object.
  */

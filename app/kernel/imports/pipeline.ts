@@ -208,7 +208,11 @@ export async function checkImport(
       }
       if (result.problems.length) result.action = 'refuse'
     }
-    if (done % PROGRESS_EVERY === 0 || done === total) options.progress?.('check', done, total)
+    if (done % PROGRESS_EVERY === 0 || done === total) {
+      options.progress?.('check', done, total)
+      // Let the process answer other requests (a progress poll) between batches of rows.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
   }
 
   const counts: ImportCounts = { create: 0, update: 0, refuse: 0, excluded: 0 }
@@ -223,20 +227,6 @@ export class ImportNotReady extends Exception {
   constructor(readonly refused: number) {
     super(`${refused} rows are refused: fix or exclude them first`)
   }
-}
-
-/**
- * The connection an import writes through. On SQLite, a handle of its own:
- * the primary's single handle would otherwise be held by the import's long
- * transaction, and every other request of the process (a progress poll
- * included) would wait for it. Readers are not blocked (write-ahead log).
- */
-export function writerConnection(): string {
-  const primary = db.primaryConnectionName
-  const config = db.getRawConnection(primary)?.config
-  if (!config || !String(config.client).includes('sqlite')) return primary
-  if (!db.manager.has('imports_writer')) db.manager.add('imports_writer', config)
-  return 'imports_writer'
 }
 
 /**
@@ -266,7 +256,7 @@ export async function applyImport(
     }))
   const total = rows.length
   let last = 0
-  await db.connection(writerConnection()).transaction(async (trx) => {
+  await db.transaction(async (trx) => {
     options.progress?.('apply', 0, total)
     await handler.apply(
       {

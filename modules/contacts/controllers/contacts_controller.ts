@@ -52,6 +52,9 @@ export default class ContactsController {
       update: ctx.access.can(PERMISSIONS.update),
       delete: ctx.access.can(PERMISSIONS.delete),
       export: ctx.access.can(PERMISSIONS.export),
+      import:
+        ctx.access.can(PERMISSIONS.import) &&
+        (ctx.access.can(PERMISSIONS.create) || ctx.access.can(PERMISSIONS.update)),
       // The terms of business (credit limit, payment terms): a field rule
       financial: ctx.access.canSeeField(CONTACT_MODEL, 'creditLimitCents'),
     }
