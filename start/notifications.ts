@@ -1,5 +1,6 @@
 import app from '@adonisjs/core/services/app'
 import logger from '@adonisjs/core/services/logger'
+import emitter from '@adonisjs/core/services/emitter'
 import { workflowDelivery } from '#kernel/workflow/engine'
 import { notificationChannels } from '#kernel/notifications/notifications'
 import { deliverWorkflowActions } from '#kernel/notifications/workflow'
@@ -22,6 +23,10 @@ workflowDelivery.deliver = deliverWorkflowActions
 
 // Only servers hold browsers' streams and answer subscriptions.
 if (['web', 'test'].includes(app.getEnvironment())) {
-  const { authorizeChannels } = await import('#kernel/notifications/live')
+  const { authorizeChannels, endStreams } = await import('#kernel/notifications/live')
   await authorizeChannels()
+  // An open stream would hold the HTTP server's graceful close until the process is killed.
+  // Terminating hooks run last-registered first: registered once the server is up, this one
+  // ends the streams before the server waits for its connections to close.
+  emitter.once('http:server_ready', () => app.terminating(endStreams))
 }

@@ -45,3 +45,12 @@ export async function authorizeChannels() {
     return ownerOf(String(ctx.request.input('uid'))) === user.id
   })
 }
+
+/**
+ * Ends every stream this process serves (at shutdown): browsers reconnect,
+ * to another instance when there is one, and the server can close.
+ */
+export async function endStreams() {
+  const transmit = await app.container.make('transmit')
+  for (const [stream] of transmit.getManager().getAllSubscribers()) stream.end()
+}
