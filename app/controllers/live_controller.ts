@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import app from '@adonisjs/core/services/app'
 import type User from '#models/user'
-import { bindStream, ownerOf, releaseStream } from '#kernel/notifications/live'
+import { bindStream, ownerOf } from '#kernel/notifications/live'
 
 /** A stream id as the transmit client makes them (a UUID). */
 const UID = /^[A-Za-z0-9-]{16,64}$/
@@ -14,17 +14,18 @@ function uidOf(ctx: HttpContext) {
 /**
  * The live stream (server-sent events, @adonisjs/transmit) and its
  * subscriptions, for signed-in users only. A stream id belongs to the user
- * who opened it: another user cannot reuse it, nor subscribe it to anything.
+ * who opened it: another user cannot reuse it, nor subscribe it to anything;
+ * the same user reopening it (a reconnection) replaces the old stream.
  */
 export default class LiveController {
   async events(ctx: HttpContext) {
     const uid = uidOf(ctx)
     if (!uid) return ctx.response.badRequest({ errors: [{ field: 'uid', rule: 'required' }] })
     const user = ctx.auth.user as User
-    if (ownerOf(uid) !== undefined) return ctx.response.conflict({ errors: [{ field: 'uid' }] })
+    if (!(await bindStream(uid, user.id, ctx.response.response))) {
+      return ctx.response.conflict({ errors: [{ field: 'uid', rule: 'unique' }] })
+    }
     const transmit = await app.container.make('transmit')
-    bindStream(uid, user.id)
-    ctx.response.response.once('close', () => releaseStream(uid))
     const stream = transmit.createStream({
       uid,
       context: ctx,

@@ -109,6 +109,34 @@ test.group('Notifications: live delivery', () => {
     ).assertStatus(403)
   })
 
+  test('reopening a stream under its id (a reconnection) replaces the old one and keeps working', async ({
+    assert,
+    cleanup,
+  }) => {
+    const { company, alice, aliceJar } = await scene()
+    const first = await LiveStream.open(base(), aliceJar.header())
+    cleanup(() => first.close())
+    // The browser reconnects before the server noticed the old connection drop.
+    const second = await LiveStream.open(base(), aliceJar.header(), first.uid)
+    cleanup(() => second.close())
+    assert.equal(second.status, 200)
+    ;(
+      await aliceJar.send('post', '/__transmit/subscribe', {
+        uid: second.uid,
+        channel: channelOf(alice.id),
+      })
+    ).assertStatus(204)
+    await notify({
+      type: 'kernel.workflow',
+      companyId: company.id,
+      recipients: [alice.id],
+      title: { fr: 'Après reconnexion', en: 'After reconnecting' },
+    })
+    assert.isNotNull(
+      await second.waitFor((m) => m.payload?.notification?.title === 'Après reconnexion')
+    )
+  })
+
   test('the stream needs a session, a stream id and, to subscribe, the CSRF token', async ({
     assert,
     cleanup,

@@ -1,4 +1,6 @@
 import app from '@adonisjs/core/services/app'
+import { once } from 'node:events'
+import type { ServerResponse } from 'node:http'
 import type { HttpContext } from '@adonisjs/core/http'
 import type { LiveMessage } from './notifications.js'
 
@@ -15,19 +17,32 @@ export function channelOf(userId: number) {
   return `notifications/users/${userId}`
 }
 
-/** Stream ids open on this process, and their user. */
-const owners = new Map<string, number>()
+/** Stream ids open on this process: their user and the response carrying the stream. */
+const owners = new Map<string, { userId: number; response: ServerResponse }>()
 
 export function ownerOf(uid: string) {
-  return owners.get(uid)
+  return owners.get(uid)?.userId
 }
 
-export function bindStream(uid: string, userId: number) {
-  owners.set(uid, userId)
-}
-
-export function releaseStream(uid: string) {
-  owners.delete(uid)
+/**
+ * Binds a stream id to the user opening it. The same user's browser may
+ * reopen its stream under the same id (a reconnection the server has not
+ * noticed yet): the old stream is closed first, so its clean-up cannot
+ * remove the new one's subscriptions. Another user's id is refused (false).
+ */
+export async function bindStream(uid: string, userId: number, response: ServerResponse) {
+  const previous = owners.get(uid)
+  if (previous && previous.userId !== userId) return false
+  if (previous) {
+    const closed = once(previous.response, 'close')
+    previous.response.destroy()
+    await closed
+  }
+  owners.set(uid, { userId, response })
+  response.once('close', () => {
+    if (owners.get(uid)?.response === response) owners.delete(uid)
+  })
+  return true
 }
 
 /** Pushes one message to a user's channel (through Redis to every instance, when configured). */
