@@ -3,7 +3,7 @@ import { PERMISSIONS } from './constants.js'
 
 export default defineModule({
   name: 'ardoise',
-  version: '0.1.0',
+  version: '0.2.0',
   label: { fr: 'Ardoise', en: 'Slate roofing' },
   description: {
     fr: 'Calcul de couverture en ardoise naturelle selon le DTU 40.11 : recouvrement, pureau, quantités',
@@ -39,4 +39,37 @@ export default defineModule({
       scoped: false,
     },
   ],
+  menu: [
+    {
+      key: 'ardoise',
+      label: { fr: 'Calcul ardoise', en: 'Slate calculator' },
+      href: '/ardoise',
+      icon: 'calculator',
+      permission: PERMISSIONS.calculationCreate,
+      order: 40,
+    },
+    {
+      key: 'ardoise-calculations',
+      label: { fr: 'Calculs ardoise', en: 'Slate calculations' },
+      href: '/ardoise/calculations',
+      icon: 'list',
+      permission: PERMISSIONS.calculationRead,
+      order: 41,
+    },
+  ],
+  // Saved calculations carry company_id, owner_id and team_id: record scopes filter on them.
+  records: [
+    {
+      model: 'ardoise.calculation',
+      table: 'ardoise_calculations',
+      permission: PERMISSIONS.calculationRead,
+      title: 'title',
+    },
+  ],
+  routes: () => import('./routes.js'),
+  // Each company gets the DTU 40.11 table as its first active version, and common formats.
+  seed: async ({ client, companyId }) => {
+    if (companyId) await (await import('./services/tables.js')).seedCompany(client, companyId)
+  },
+  demo: async (ctx) => (await import('./database/seeders/demo.js')).default(ctx),
 })
