@@ -36,8 +36,10 @@ export default class ArdoiseAdminApiController {
   }
 
   async updateFormat({ request, access, params }: HttpContext) {
+    const service = new FormatService(access)
+    await service.find(Number(params.id))
     const input = await request.validateUsing(formatValidator)
-    return { data: formatToJson(await new FormatService(access).update(Number(params.id), input)) }
+    return { data: formatToJson(await service.update(Number(params.id), input)) }
   }
 
   async destroyFormat({ access, params, response }: HttpContext) {

@@ -87,8 +87,10 @@ export default class ArdoiseAdminController {
   }
 
   async updateFormat({ request, params, access, response, session, i18n }: HttpContext) {
+    const service = new FormatService(access)
+    await service.find(Number(params.id))
     const input = await request.validateUsing(formatValidator)
-    await new FormatService(access).update(Number(params.id), input)
+    await service.update(Number(params.id), input)
     session.flash('success', i18n.t('ardoise.formats.saved'))
     return response.redirect('/ardoise/formats')
   }

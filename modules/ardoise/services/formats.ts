@@ -58,6 +58,15 @@ export default class FormatService {
       .orderBy('id')
   }
 
+  /** One format of the company, else 404 (before its input is even looked at). */
+  async find(id: number) {
+    const format = Number.isInteger(id)
+      ? await SlateFormat.query().where({ company_id: this.access.companyId, id }).first()
+      : null
+    if (!format) throw notFound()
+    return format
+  }
+
   create(input: FormatInput) {
     return db.transaction(async (trx) => {
       const format = new SlateFormat()
