@@ -16,7 +16,8 @@ test.group('Ardoise calculator in a browser', () => {
     await signIn(page, user.email)
 
     await page.getByRole('navigation').getByRole('link', { name: 'Calcul ardoise' }).click()
-    await page.waitForURL('/ardoise')
+    // The first visit may wait for Vite to compile the page on a cold start.
+    await page.waitForURL('/ardoise', { timeout: 60_000 })
 
     // The form opens on the worked example of the rules: 400×250, 60 %, zone 1, 7 m, 50 m².
     const result = page.locator('[data-result]')
@@ -70,7 +71,7 @@ test.group('Ardoise calculator in a browser', () => {
 
     await page.getByLabel('Titre du calcul').fill('Maison Le Bihan')
     await page.getByRole('button', { name: 'Enregistrer le calcul' }).click()
-    await page.waitForURL(/\/ardoise\/calculations\/\d+$/)
+    await page.waitForURL(/\/ardoise\/calculations\/\d+$/, { timeout: 60_000 })
     await page.assertTextContains(page.locator('[data-result]'), '1\u202f396')
     await page.assertTextContains(page.locator('body'), 'DTU 40.11 (1977/1993) — site normal v1')
 
