@@ -6,6 +6,7 @@ import {
   activeTable,
   importVersion,
   previewReplacement,
+  readTableFile,
   tableVersion,
   tableVersions,
 } from '../services/tables.js'
@@ -16,11 +17,11 @@ const versionQuery = vine.create({
   version: vine.number().withoutDecimals().positive().optional(),
 })
 
-/** The uploaded CSV as text (UTF-8, with or without a BOM). */
-export async function uploadedCsv(request: HttpContext['request']) {
+/** The uploaded table, read by the kernel's import file reader (CSV or XLSX). */
+export async function uploadedTable(request: HttpContext['request']) {
   const payload = await request.validateUsing(tableImportValidator)
-  const csv = await readFile(payload.file.tmpPath!, 'utf8')
-  return { ...payload, csv, fileName: payload.file.clientName }
+  const parsed = await readTableFile(await readFile(payload.file.tmpPath!))
+  return { ...payload, parsed, fileName: payload.file.clientName }
 }
 
 /** /api/v1/ardoise/formats and /tables: slate formats and recouvrement table versions. */
@@ -61,15 +62,15 @@ export default class ArdoiseAdminApiController {
 
   /** Dry run: what a CSV would change against the active version; nothing is written. */
   async preview({ request, access }: HttpContext) {
-    const { csv, name } = await uploadedCsv(request)
-    const preview = await previewReplacement(access.companyId, csv, name)
+    const { parsed, name } = await uploadedTable(request)
+    const preview = await previewReplacement(access.companyId, parsed, name)
     return { data: preview }
   }
 
   async importTable({ request, access, response }: HttpContext) {
-    const { csv, name, notes, fileName } = await uploadedCsv(request)
+    const { parsed, name, notes, fileName } = await uploadedTable(request)
     const activate = request.input('activate', 'true') !== 'false'
-    const version = await importVersion(access, { csv, name, notes, fileName, activate })
+    const version = await importVersion(access, { parsed, name, notes, fileName, activate })
     return response.created({
       data: { id: version.id, label: version.label, isActive: version.isActive },
     })

@@ -11,7 +11,7 @@ import {
 } from '../services/tables.js'
 import { tableToCsv } from '../services/table_csv.js'
 import { formatValidator } from '../validators/calculation.js'
-import { uploadedCsv } from './ardoise_admin_api_controller.js'
+import { uploadedTable } from './ardoise_admin_api_controller.js'
 
 const versionQuery = vine.create({
   version: vine.number().withoutDecimals().positive().optional(),
@@ -41,8 +41,8 @@ export default class ArdoiseAdminController {
 
   /** POST /ardoise/tables/preview: the dry run, shown on the same page; nothing is written. */
   async preview(ctx: HttpContext) {
-    const { csv, name, fileName } = await uploadedCsv(ctx.request)
-    const preview = await previewReplacement(ctx.access.companyId, csv, name)
+    const { parsed, name, fileName } = await uploadedTable(ctx.request)
+    const preview = await previewReplacement(ctx.access.companyId, parsed, name)
     return ctx.inertia.render('ardoise/tables', {
       versions: await tableVersions(ctx.access.companyId),
       shown: await this.#shown(ctx),
@@ -51,8 +51,8 @@ export default class ArdoiseAdminController {
   }
 
   async importTable({ request, access, response, session, i18n }: HttpContext) {
-    const { csv, name, notes, fileName } = await uploadedCsv(request)
-    const version = await importVersion(access, { csv, name, notes, fileName, activate: true })
+    const { parsed, name, notes, fileName } = await uploadedTable(request)
+    const version = await importVersion(access, { parsed, name, notes, fileName, activate: true })
     session.flash('success', i18n.t('ardoise.tables.imported', { label: version.label }))
     return response.redirect('/ardoise/tables')
   }

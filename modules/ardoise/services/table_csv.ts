@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync'
+import { detectDelimiter } from '#kernel/imports/parse'
 import { tableProblems, type Cell, type TableRow } from './calculate.js'
 
 /**
@@ -36,45 +37,42 @@ function number(text: string) {
   return /^\d+(\.\d+)?$/.test(normalized) ? Number(normalized) : Number.NaN
 }
 
-/** Parses a table CSV; rows are returned only when there is no problem. */
-export function parseTableCsv(text: string): { rows: TableRow[]; problems: CsvProblem[] } {
+type RawCell = string | number | boolean | Date | null
+
+/**
+ * Checks a table's header and lines (as read from a file) and builds its rows;
+ * rows are returned only when there is no problem.
+ */
+export function tableFromRecords(
+  header: RawCell[],
+  lines: { line: number; cells: RawCell[] }[]
+): { rows: TableRow[]; problems: CsvProblem[] } {
   const problems: CsvProblem[] = []
-  let records: string[][]
-  const body = text.replace(/^\uFEFF/, '')
-  // `;` when the header line has one (French spreadsheets, decimal commas), else `,`.
-  const firstLine = body.split(/\r?\n/, 1)[0]
-  try {
-    records = parse(body, {
-      delimiter: firstLine.includes(';') ? ';' : ',',
-      relax_column_count: true,
-      skip_empty_lines: true,
-      trim: true,
-    }) as string[][]
-  } catch (error) {
-    return { rows: [], problems: [{ line: 0, message: (error as Error).message }] }
-  }
-  if (!records.length) return { rows: [], problems: [{ line: 0, message: 'The file is empty' }] }
-  const header = records[0].map(headerName)
-  if (header.join(';') !== CSV_HEADER.join(';')) {
+  const names = header.map((cell) => headerName(cell === null ? '' : String(cell)))
+  // Spreadsheets often leave empty columns after the last one
+  while (names.length > CSV_HEADER.length && names.at(-1) === '') names.pop()
+  if (names.join(';') !== CSV_HEADER.join(';')) {
     problems.push({ line: 1, message: `The header must be: ${CSV_HEADER.join(';')}` })
     return { rows: [], problems }
   }
   const rows: TableRow[] = []
-  records.slice(1).forEach((record, index) => {
-    const line = index + 2
+  for (const { line, cells } of lines) {
+    const record = cells.map((cell) => (cell === null ? '' : String(cell)))
+    while (record.length > CSV_HEADER.length && record.at(-1)!.trim() === '') record.pop()
     if (record.length !== CSV_HEADER.length) {
       problems.push({
         line,
         message: `${CSV_HEADER.length} columns expected, ${record.length} found`,
       })
-      return
+      continue
     }
     const pitch = number(record[0])
     if (!(pitch > 0)) {
       problems.push({ line, message: `Invalid pitch "${record[0]}"` })
-      return
+      continue
     }
     const values: Cell[] = []
+    let bad = false
     for (const raw of record.slice(1)) {
       if (NOT_ALLOWED.has(raw.trim())) {
         values.push(null)
@@ -86,19 +84,42 @@ export function parseTableCsv(text: string): { rows: TableRow[]; problems: CsvPr
           line,
           message: `Invalid overlap "${raw}" (whole mm, or – when not allowed)`,
         })
-        return
+        bad = true
+        break
       }
       values.push(value)
     }
+    if (bad) continue
     rows.push({
       pitch,
       cells: [0, 3, 6].map((start) => values.slice(start, start + 3)) as TableRow['cells'],
     })
-  })
+  }
   if (!problems.length) {
     problems.push(...tableProblems({ rows }).map((message) => ({ line: 0, message })))
   }
   return { rows: problems.length ? [] : rows, problems }
+}
+
+/** Parses a table CSV given as text (the seeded table, tests); blank lines are skipped. */
+export function parseTableCsv(text: string): { rows: TableRow[]; problems: CsvProblem[] } {
+  const body = text.replace(/^\uFEFF/, '')
+  let records: string[][]
+  try {
+    records = parse(body, {
+      delimiter: detectDelimiter(body),
+      relax_column_count: true,
+      skip_empty_lines: false,
+      trim: true,
+    }) as string[][]
+  } catch (error) {
+    return { rows: [], problems: [{ line: 0, message: (error as Error).message }] }
+  }
+  const lines = records
+    .map((cells, index) => ({ line: index + 1, cells }))
+    .filter(({ cells }) => cells.some((cell) => cell.trim() !== ''))
+  if (!lines.length) return { rows: [], problems: [{ line: 0, message: 'The file is empty' }] }
+  return tableFromRecords(lines[0].cells, lines.slice(1))
 }
 
 /** The table as CSV (same layout as the import), for download and editing. */

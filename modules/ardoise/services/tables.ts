@@ -9,7 +9,15 @@ import { fieldError } from '#kernel/http/field_error'
 import RecouvrementTableVersion from '../models/recouvrement_table.js'
 import RecouvrementRow from '../models/recouvrement_row.js'
 import type { RecouvrementTable, TableRow } from './calculate.js'
-import { diffTables, parseTableCsv, type CsvProblem, type TableDiff } from './table_csv.js'
+import {
+  diffTables,
+  parseTableCsv,
+  tableFromRecords,
+  type CsvProblem,
+  type TableDiff,
+} from './table_csv.js'
+import { ImportFileError, parseImportFile } from '#kernel/imports/parse'
+import { HttpContext } from '@adonisjs/core/http'
 import { DTU_TABLE_CSV, DTU_TABLE_NAME } from '../database/data/dtu_40_11.js'
 
 export const TABLE_MODEL = 'ardoise.table'
@@ -195,13 +203,33 @@ export interface ReplacementPreview {
   rows: TableRow[]
 }
 
+export type ParsedTableFile = { rows: TableRow[]; problems: CsvProblem[] }
+
+/**
+ * Reads an uploaded table with the kernel's import file reader (CSV in UTF-8,
+ * UTF-16 or Windows-1252 with its separator detected, or XLSX), then checks it
+ * as a table. A file the reader refuses is one problem, in the user's language.
+ */
+export async function readTableFile(bytes: Uint8Array): Promise<ParsedTableFile> {
+  try {
+    const file = await parseImportFile(bytes)
+    return tableFromRecords(file.headers, file.rows)
+  } catch (error) {
+    if (!(error instanceof ImportFileError)) throw error
+    const i18n = HttpContext.get()?.i18n
+    const key = `imports.file.${error.reason}`
+    const message = i18n?.hasMessage(key) ? i18n.t(key, error.data) : error.message
+    return { rows: [], problems: [{ line: 0, message }] }
+  }
+}
+
 /** Dry run of a replacement: the parsed rows and what changes against the active version. */
 export async function previewReplacement(
   companyId: number,
-  csv: string,
+  parsed: ParsedTableFile,
   name?: string | null
 ): Promise<ReplacementPreview> {
-  const { rows, problems } = parseTableCsv(csv)
+  const { rows, problems } = parsed
   const current = await activeTable(companyId)
   const tableName = name?.trim() || current?.name || DTU_TABLE_NAME
   const last = await db
@@ -227,14 +255,14 @@ export async function previewReplacement(
 export async function importVersion(
   access: Access,
   input: {
-    csv: string
+    parsed: ParsedTableFile
     name?: string | null
     fileName?: string | null
     notes?: string | null
     activate?: boolean
   }
 ) {
-  const preview = await previewReplacement(access.companyId, input.csv, input.name)
+  const preview = await previewReplacement(access.companyId, input.parsed, input.name)
   if (preview.problems.length) {
     const message = preview.problems
       .slice(0, 5)

@@ -65,7 +65,7 @@ export const formatValidator = vine.create({
 })
 
 export const tableImportValidator = vine.create({
-  file: vine.file({ size: '1mb', extnames: ['csv', 'txt'] }),
+  file: vine.file({ size: '1mb', extnames: ['csv', 'txt', 'xlsx'] }),
   name: vine.string().trim().minLength(1).maxLength(200).nullable().optional(),
   notes: vine.string().trim().maxLength(2000).nullable().optional(),
 })

@@ -4,6 +4,7 @@ import { companyWithUser, memberOf, tokenFor } from '#tests/helpers/fixtures'
 import { memberWithGrants } from '#tests/helpers/roles'
 import { CSV_HEADER } from '../../services/table_csv.js'
 import { DTU_TABLE_CSV } from '../../database/data/dtu_40_11.js'
+import writeXlsxFile from 'write-excel-file/node'
 
 const DTU_V1 = 'DTU 40.11 (1977/1993) — site normal v1'
 
@@ -469,6 +470,55 @@ test.group('Ardoise API: tables and formats', () => {
     missing.assertStatus(422)
     const versions = await db.from('ardoise_tables').where('company_id', company.id)
     assert.lengthOf(versions, 1)
+  })
+
+  test('a table saved by a spreadsheet reads as well: Windows-1252 CSV and XLSX', async ({
+    client,
+    assert,
+  }) => {
+    const { token } = await apiUser('manager')
+    // French Excel saves "CSV (séparateur: point-virgule)" in Windows-1252: "–" is byte 0x96.
+    const latin = Buffer.from(
+      [...DTU_TABLE_CSV.replace('\n60;92;', '\n60;95;')].map((c) =>
+        c === '–' ? 0x96 : c.charCodeAt(0)
+      )
+    )
+    const csv = await client
+      .post('/api/v1/ardoise/tables/preview')
+      .bearerToken(token)
+      .file('file', latin, { filename: 'table.csv' })
+    assert.deepEqual(csv.body().data.problems, [])
+    assert.deepEqual(csv.body().data.diff.changed, [
+      { pitch: 60, zone: 1, band: 1, from: 92, to: 95 },
+    ])
+
+    const lines = DTU_TABLE_CSV.trim()
+      .split('\n')
+      .map((line) => line.split(';'))
+    const sheet = lines.map((cells, i) =>
+      cells.map((cell) =>
+        i > 0 && cell !== '–' ? { value: Number(cell.replace(',', '.')) } : { value: cell }
+      )
+    )
+    sheet[13][1] = { value: 96 } // 60 %, zone 1, band 1
+    assert.equal(lines[13][0], '60')
+    const xlsx = await writeXlsxFile(sheet).toBuffer()
+    const preview = await client
+      .post('/api/v1/ardoise/tables/preview')
+      .bearerToken(token)
+      .file('file', xlsx, { filename: 'table.xlsx' })
+    assert.deepEqual(preview.body().data.problems, [])
+    assert.deepEqual(preview.body().data.diff.changed, [
+      { pitch: 60, zone: 1, band: 1, from: 92, to: 96 },
+    ])
+    assert.equal(preview.body().data.diff.unchanged, 23)
+
+    const binary = await client
+      .post('/api/v1/ardoise/tables/preview')
+      .bearerToken(token)
+      .file('file', Buffer.from([0, 1, 2, 3, 4, 5]), { filename: 'table.csv' })
+    assert.lengthOf(binary.body().data.problems, 1)
+    assert.isNull(binary.body().data.diff)
   })
 
   test('only managers manage tables and formats by default', async ({ client }) => {
