@@ -23,6 +23,7 @@ router.use([() => import('@adonisjs/core/bodyparser_middleware')])
  */
 export const middleware = router.named({
   session: () => import('@adonisjs/session/session_middleware'),
+  keepFlash: () => import('#middleware/keep_flash_middleware'),
   shield: () => import('@adonisjs/shield/shield_middleware'),
   initializeAuth: () => import('@adonisjs/auth/initialize_auth_middleware'),
   silentAuth: () => import('#middleware/silent_auth_middleware'),

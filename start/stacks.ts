@@ -4,6 +4,7 @@ import { middleware } from '#start/kernel'
 export function webStack() {
   return [
     middleware.session(),
+    middleware.keepFlash(),
     middleware.shield(),
     middleware.initializeAuth(),
     middleware.silentAuth(),

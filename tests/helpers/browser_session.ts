@@ -2,6 +2,9 @@ import assert from 'node:assert/strict'
 import db from '@adonisjs/lucid/services/db'
 import { nextCodeFor } from '#tests/helpers/mfa'
 
+/** What a browser asks for when it navigates to a page. */
+const NAVIGATION_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'
+
 /** A response as a browser got it: status, headers, body. */
 export class JarResponse {
   constructor(
@@ -75,8 +78,9 @@ export class CookieJar {
     return new JarResponse(response, await response.text())
   }
 
-  get(url: string) {
-    return this.#request('GET', url)
+  /** A page visit, with the Accept header a browser's navigation sends, unless told otherwise. */
+  get(url: string, headers: Record<string, string> = {}) {
+    return this.#request('GET', url, undefined, { accept: NAVIGATION_ACCEPT, ...headers })
   }
 
   async send(
