@@ -29,4 +29,18 @@ test.group('Login page in a browser', () => {
     await page.assertPath('/')
     await page.assertVisible(page.getByRole('heading', { name: 'Tableau de bord' }))
   })
+  test('before its script runs, the page cannot send the password in the address', async ({
+    browserContext,
+    assert,
+  }) => {
+    // The server-rendered page alone, as a slow connection shows it first.
+    const page = await browserContext.newPage()
+    await page.route('**/*.{js,ts,svelte}*', (route) => route.abort())
+    await page.route('**/@vite/**', (route) => route.abort())
+    await page.goto('/login')
+    const button = page.getByRole('button', { name: 'Se connecter' })
+    await page.assertVisible(button)
+    assert.isTrue(await button.isDisabled())
+    assert.equal(await page.locator('form').getAttribute('method'), 'post')
+  })
 })

@@ -29,7 +29,7 @@ test.group('A role with the scope own, from the invitation to the records', () =
     await page.getByLabel('Nom du rôle').fill(roleName)
     await page.getByRole('button', { name: 'Créer le rôle' }).click()
     await page.assertVisible(page.getByText(`Rôle « ${roleName} » créé`))
-    await page.getByLabel(`Tout le module pour ${roleName}`).nth(1).check()
+    await page.getByLabel(`Tout le module Contacts pour ${roleName}`).check()
     await page
       .getByLabel(`Portée de Voir les contacts pour ${roleName}`)
       .selectOption({ label: 'Les siennes' })

@@ -24,7 +24,7 @@ test.group('Roles and the access explainer in a browser', () => {
     const role = await db.from('roles').where('name', name).first()
 
     // The module's bulk toggle, then the read permission's scope, then one cell off.
-    await page.getByLabel(`Tout le module pour ${name}`).nth(1).check()
+    await page.getByLabel(`Tout le module Contacts pour ${name}`).check()
     await page
       .getByLabel(`Portée de Voir les contacts pour ${name}`)
       .selectOption({ label: 'Les siennes' })
@@ -41,6 +41,7 @@ test.group('Roles and the access explainer in a browser', () => {
       { permission: 'contacts.contact.create', scope: 'all' },
       { permission: 'contacts.contact.export', scope: 'all' },
       { permission: 'contacts.contact.financial', scope: 'all' },
+      { permission: 'contacts.contact.import', scope: 'all' },
       { permission: 'contacts.contact.read', scope: 'own' },
       { permission: 'contacts.contact.update', scope: 'all' },
     ])
