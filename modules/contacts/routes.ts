@@ -31,6 +31,10 @@ export default defineRoutes({
       .use(can(PERMISSIONS.export))
       .as('contacts.export')
     router
+      .get('/export.xlsx', [ContactsController, 'exportXlsx'])
+      .use(can(PERMISSIONS.export))
+      .as('contacts.export_xlsx')
+    router
       .get('/:id', [ContactsController, 'show'])
       .where('id', id)
       .use(can(PERMISSIONS.read))
@@ -97,6 +101,23 @@ export default defineRoutes({
         summary: 'Exports the filtered contacts as CSV (UTF-8 with BOM, `;` separated)',
         query: listContactsValidator,
         responses: { 200: 'text/csv' },
+      }
+    )
+    apiDoc(
+      router
+        .get('/export.xlsx', [ContactsApiController, 'exportXlsx'])
+        .use(can(PERMISSIONS.export))
+        .as('api.contacts.export_xlsx'),
+      {
+        summary: 'Exports the filtered contacts as an XLSX workbook (100 000 rows at most)',
+        query: listContactsValidator,
+        responses: {
+          200: {
+            description: 'The workbook',
+            contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            schema: { type: 'string', format: 'binary' },
+          },
+        },
       }
     )
     apiDoc(

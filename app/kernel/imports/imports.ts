@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import db from '@adonisjs/lucid/services/db'
 import i18nManager from '@adonisjs/i18n/services/main'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { Exception } from '@adonisjs/core/exceptions'
 import type { Access } from '../security/access.js'
 import moduleManager from '../modules/module_manager.js'
@@ -110,19 +111,20 @@ async function rememberedMapping(companyId: number, kind: string, headers: strin
 }
 
 async function rememberMapping(
+  client: QueryClientContract,
   companyId: number,
   kind: string,
   headers: string[],
   mapping: ImportMapping
 ) {
-  await db
+  await client
     .table('import_mappings')
     .insert({
       company_id: companyId,
       kind,
       signature: signatureOf(headers),
       mapping: JSON.stringify(mapping),
-      updated_at: dbNow(),
+      updated_at: dbNow(client),
     })
     .onConflict(['company_id', 'kind', 'signature'])
     .merge(['mapping', 'updated_at'])
@@ -266,17 +268,19 @@ export async function saveMapping(access: Access, id: number, mapping: Record<st
     used.set(column, field)
   }
   const clean = usableMapping(kind.declaration.fields, headers, mapping)
-  await db
-    .from('imports')
-    .where('id', row.id)
-    .update({
-      mapping: JSON.stringify(clean),
-      status: 'uploaded',
-      counts: null,
-      updated_at: dbNow(),
-    })
-  await db.from('import_rows').where('import_id', row.id).delete()
-  await rememberMapping(access.companyId, kind.kind, headers, clean)
+  await db.transaction(async (trx) => {
+    await trx
+      .from('imports')
+      .where('id', row.id)
+      .update({
+        mapping: JSON.stringify(clean),
+        status: 'uploaded',
+        counts: null,
+        updated_at: dbNow(trx),
+      })
+    await trx.from('import_rows').where('import_id', row.id).delete()
+    await rememberMapping(trx, access.companyId, kind.kind, headers, clean)
+  })
   return clean
 }
 
@@ -421,7 +425,13 @@ export async function runApply(access: Access, locale: Locale, id: number) {
         applied_at: dbNow(),
         updated_at: dbNow(),
       })
-    await rememberMapping(access.companyId, kind.kind, json(row.headers, []), json(row.mapping, {}))
+    await rememberMapping(
+      db.connection(),
+      access.companyId,
+      kind.kind,
+      json(row.headers, []),
+      json(row.mapping, {})
+    )
     await setProgress(importId, {
       phase: 'apply',
       done: counts.create + counts.update,

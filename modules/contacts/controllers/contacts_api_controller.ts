@@ -6,7 +6,7 @@ import {
   listContactsValidator,
 } from '../validators/contact.js'
 import { contactToJson, contactsCsv } from '../transformers/contact_transformer.js'
-import { streamCsv } from '#kernel/export/csv'
+import { sendExport } from '#kernel/export/csv'
 import { customFields } from '#kernel/custom_fields/custom_fields'
 import { validateWithCustomFields } from '#kernel/custom_fields/http'
 import { CONTACT_MODEL } from '../constants.js'
@@ -53,7 +53,15 @@ export default class ContactsApiController {
     return response.ok({ data: { archived: true, references: result.references } })
   }
 
-  async export({ request, access, response }: HttpContext) {
+  async export(ctx: HttpContext) {
+    return this.#export(ctx, 'csv')
+  }
+
+  async exportXlsx(ctx: HttpContext) {
+    return this.#export(ctx, 'xlsx')
+  }
+
+  async #export({ request, access, response }: HttpContext, format: 'csv' | 'xlsx') {
     const filters = await request.validateUsing(listContactsValidator, { data: request.qs() })
     const custom = await customFields.parseFilters(access.companyId, CONTACT_MODEL, filters.cf)
     const service = new ContactService(access)
@@ -61,6 +69,6 @@ export default class ContactsApiController {
     async function* rows() {
       for await (const contact of service.exportRows({ ...filters, custom })) yield csv.row(contact)
     }
-    streamCsv(response, 'contacts.csv', csv.header, rows())
+    return sendExport(response, format, 'contacts', csv.header, rows())
   }
 }

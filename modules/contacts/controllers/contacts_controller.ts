@@ -14,7 +14,7 @@ import {
 } from '../transformers/contact_transformer.js'
 import { CONTACT_MODEL, PERMISSIONS } from '../constants.js'
 import { workflowPanel } from '#kernel/workflow/engine'
-import { streamCsv } from '#kernel/export/csv'
+import { sendExport } from '#kernel/export/csv'
 import { companyMembers, companyTeams } from '#kernel/security/directory'
 import { customFields, toView } from '#kernel/custom_fields/custom_fields'
 import { validateWithCustomFields } from '#kernel/custom_fields/http'
@@ -161,6 +161,15 @@ export default class ContactsController {
   }
 
   async export(ctx: HttpContext) {
+    return this.#export(ctx, 'csv')
+  }
+
+  async exportXlsx(ctx: HttpContext) {
+    return this.#export(ctx, 'xlsx')
+  }
+
+  /** The list as it is filtered on screen, within the export scope, with its custom fields. */
+  async #export(ctx: HttpContext, format: 'csv' | 'xlsx') {
     const filters = await this.#filters(ctx)
     const service = new ContactService(ctx.access)
     const csv = contactsCsv(
@@ -170,6 +179,6 @@ export default class ContactsController {
     async function* rows() {
       for await (const contact of service.exportRows(filters)) yield csv.row(contact)
     }
-    streamCsv(ctx.response, 'contacts.csv', csv.header, rows())
+    return sendExport(ctx.response, format, 'contacts', csv.header, rows())
   }
 }
