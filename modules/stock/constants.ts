@@ -3,6 +3,7 @@ export const PERMISSIONS = {
   articleRead: 'stock.article.read',
   articleCreate: 'stock.article.create',
   articleUpdate: 'stock.article.update',
+  articleImport: 'stock.article.import',
   locationRead: 'stock.location.read',
   locationManage: 'stock.location.manage',
   movementRead: 'stock.movement.read',
@@ -35,3 +36,6 @@ export const QUANTITY_SCALE = 1000
 
 /** The largest quantity a line may carry (10^12 units, in thousandths). */
 export const MAX_QUANTITY = 1e15
+
+/** The notification type sent when a movement takes an article below its minimum. */
+export const BELOW_MINIMUM_NOTIFICATION = 'stock.below_minimum'

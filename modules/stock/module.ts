@@ -1,4 +1,6 @@
-import { defineModule } from '#kernel/modules/define_module'
+import { defineModule, type PermissionDeclaration } from '#kernel/modules/define_module'
+import { grantDefaultPermissions } from '#kernel/security/roles'
+import { ARTICLES_IMPORT } from './imports/declaration.js'
 import {
   ARTICLE_MODEL,
   COUNT_MODEL,
@@ -8,9 +10,20 @@ import {
   SEQUENCES,
 } from './constants.js'
 
+/** Importing articles and opening stock (added in 1.1.0). */
+const articleImport: PermissionDeclaration = {
+  key: PERMISSIONS.articleImport,
+  label: {
+    fr: 'Importer des articles et le stock initial',
+    en: 'Import articles and opening stock',
+  },
+  defaults: ['manager'],
+  scoped: false,
+}
+
 export default defineModule({
   name: 'stock',
-  version: '1.0.0',
+  version: '1.1.0',
   label: { fr: 'Stock', en: 'Stock' },
   description: {
     fr: 'Articles, magasins et véhicules, mouvements numérotés, valorisation au CMUP, inventaires',
@@ -20,6 +33,18 @@ export default defineModule({
   depends: [],
   // Articles' suppliers are contacts, when that module is enabled.
   integrates: ['contacts'],
+  // Buyers hear when a movement takes an article below its minimum stock.
+  notifications: [
+    {
+      key: 'below_minimum',
+      label: {
+        fr: 'Un article passe sous son stock minimum',
+        en: 'An article falls below its minimum stock',
+      },
+      channels: { inApp: true, email: false },
+      permission: PERMISSIONS.articleUpdate,
+    },
+  ],
   permissions: [
     {
       key: PERMISSIONS.articleRead,
@@ -39,6 +64,7 @@ export default defineModule({
       label: { fr: 'Modifier les articles', en: 'Edit articles' },
       defaults: ['manager', 'staff'],
     },
+    articleImport,
     {
       key: PERMISSIONS.locationRead,
       label: {
@@ -219,5 +245,12 @@ export default defineModule({
       },
     },
   },
+  // CSV/XLSX import through the kernel's pipeline (node ace import:run stock.articles …)
+  imports: { 'stock.articles': ARTICLES_IMPORT },
   routes: () => import('./routes.js'),
+  // Sites that enabled 1.0.0 get the import permission's default grants.
+  upgrade: async ({ client, from }) => {
+    if (from.startsWith('1.0.'))
+      await grantDefaultPermissions({ permissions: [articleImport] }, client)
+  },
 })

@@ -12,6 +12,8 @@ import Article from '../models/article.js'
 import ArticleSupplier from '../models/article_supplier.js'
 import { normalize, escapeLike } from './search.js'
 import { ARTICLE_MODEL, PERMISSIONS } from '../constants.js'
+import PostingService from './posting.js'
+import type { CheckedRow } from '#kernel/imports/types'
 
 export interface SupplierInput {
   contactId: number
@@ -285,5 +287,98 @@ export default class ArticleService {
       })
       return article
     })
+  }
+
+  /**
+   * Writes an import's rows inside the import's transaction: articles
+   * created or updated (audited), then each row's quantity on hand at its
+   * location set by a numbered document — a receipt where the location has
+   * none of the article yet (at the row's unit cost, else the purchase
+   * price), else an adjustment for the difference.
+   */
+  async importRows(
+    trx: TransactionClientContract,
+    rows: CheckedRow[],
+    progress: (done: number) => void
+  ) {
+    const posting = new PostingService(this.access)
+    let done = 0
+    for (const row of rows) {
+      const { location, locationId, quantity, unitCost, ...fields } = row.values as Record<
+        string,
+        any
+      >
+      void location
+      let article: Article
+      let before: Record<string, unknown> | null = null
+      if (row.action === 'update') {
+        const found = await this.scoped(PERMISSIONS.articleUpdate, trx)
+          .where('id', row.recordId!)
+          .forUpdate()
+          .first()
+        // Matched within this scope by the dry run moments ago: gone means changed meanwhile.
+        if (!found) throw notFound()
+        article = found
+        before = snapshot(article)
+        article.merge(fields)
+      } else {
+        article = new Article()
+        article.useTransaction(trx)
+        article.merge({
+          companyId: this.access.companyId,
+          unit: 'u',
+          minStock: 0,
+          reorderQuantity: 0,
+          quantityOnHand: 0,
+          averageCostCents: 0,
+          ownerId: this.access.userId,
+          ...fields,
+        })
+      }
+      this.#derived(article)
+      await article.save()
+      await record(trx, {
+        actor: { companyId: this.access.companyId, actorId: this.access.userId },
+        event: before ? 'updated' : 'created',
+        model: ARTICLE_MODEL,
+        recordId: article.id,
+        before,
+        after: snapshot(article),
+        ignore: NOT_AUDITED,
+      })
+      if (quantity !== undefined && locationId) {
+        const level = await trx
+          .from('stock_levels')
+          .where({ article_id: article.id, location_id: locationId })
+          .first()
+        const current = Number(level?.quantity ?? 0)
+        const reason = 'Import'
+        if (current === 0 && quantity > 0) {
+          const cost = unitCost ?? article.purchasePriceCents ?? undefined
+          await posting.postIn(
+            trx,
+            {
+              type: 'receipt',
+              lines: [{ articleId: article.id, quantity, unitCost: cost }],
+              reason,
+            },
+            null,
+            locationId
+          )
+        } else if (quantity !== current) {
+          await posting.postIn(
+            trx,
+            {
+              type: 'adjustment',
+              lines: [{ articleId: article.id, quantity: quantity - current }],
+              reason,
+            },
+            null,
+            locationId
+          )
+        }
+      }
+      progress(++done)
+    }
   }
 }

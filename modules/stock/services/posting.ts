@@ -6,10 +6,15 @@ import { nextNumber } from '#kernel/numbering/numbering'
 import { fieldError } from '#kernel/http/field_error'
 import { dbNow } from '#kernel/db/timestamp'
 import { record } from '#kernel/audit/audit'
+import { notify } from '#kernel/notifications/notifications'
+import { companyMembers } from '#kernel/security/directory'
 import Movement from '../models/movement.js'
 import { averageAfterReceipt, lineCost } from './costing.js'
 import { allowsNegative } from './settings.js'
+import { formatQuantity } from '#kernel/pdf/format'
 import {
+  ARTICLE_MODEL,
+  BELOW_MINIMUM_NOTIFICATION,
   MAX_QUANTITY,
   MOVEMENT_MODEL,
   PERMISSIONS,
@@ -249,7 +254,18 @@ export default class PostingService {
 
     // 2. Totals, average costs and line costs, article by article in id order.
     const lineValues: Record<string, unknown>[] = []
-    const state = new Map<number, { onHand: number; average: number; price: number | null }>()
+    const state = new Map<
+      number,
+      {
+        onHand: number
+        average: number
+        price: number | null
+        minStock: number
+        before: number
+        reference: string
+        name: string
+      }
+    >()
     const locked = await trx
       .from('stock_articles')
       .whereIn(
@@ -258,12 +274,24 @@ export default class PostingService {
       )
       .orderBy('id')
       .forUpdate()
-      .select('id', 'quantity_on_hand', 'average_cost_cents', 'purchase_price_cents')
+      .select(
+        'id',
+        'reference',
+        'name',
+        'min_stock',
+        'quantity_on_hand',
+        'average_cost_cents',
+        'purchase_price_cents'
+      )
     for (const row of locked) {
       state.set(row.id, {
         onHand: Number(row.quantity_on_hand),
+        before: Number(row.quantity_on_hand),
         average: Number(row.average_cost_cents),
         price: row.purchase_price_cents === null ? null : Number(row.purchase_price_cents),
+        minStock: Number(row.min_stock),
+        reference: row.reference,
+        name: row.name,
       })
     }
     let totalCost = 0
@@ -299,6 +327,8 @@ export default class PostingService {
         updated_at: now,
       })
     }
+
+    await this.#reorderAlerts(trx, state)
 
     // 3. The number, the document, its lines, the audit entry.
     const { formatted } = await nextNumber(trx, companyId, SEQUENCES[input.type])
@@ -344,6 +374,49 @@ export default class PostingService {
       },
     })
     return movement
+  }
+
+  /**
+   * Articles this document takes below their minimum (they were at or above
+   * it): the company's buyers (holders of stock.article.update, as the type
+   * declares) are notified, in this transaction — a refused document
+   * notifies nobody. Only the crossing notifies, not every movement below.
+   */
+  async #reorderAlerts(
+    trx: TransactionClientContract,
+    state: Map<
+      number,
+      { onHand: number; before: number; minStock: number; reference: string; name: string }
+    >
+  ) {
+    const crossed = [...state].filter(
+      ([, a]) => a.minStock > 0 && a.before >= a.minStock && a.onHand < a.minStock
+    )
+    if (!crossed.length) return
+    const recipients = (await companyMembers(this.access.companyId, trx)).map((m) => m.id)
+    for (const [id, article] of crossed) {
+      await notify(
+        {
+          type: BELOW_MINIMUM_NOTIFICATION,
+          companyId: this.access.companyId,
+          recipients,
+          title: {
+            fr: `Sous le stock minimum : ${article.reference} — ${article.name}`,
+            en: `Below minimum stock: ${article.reference} — ${article.name}`,
+          },
+          body: {
+            key: 'stock.notification_below_minimum',
+            params: {
+              onHand: formatQuantity(article.onHand),
+              minStock: formatQuantity(article.minStock),
+            },
+          },
+          link: `/stock/articles/${id}`,
+          record: { model: ARTICLE_MODEL, id },
+        },
+        { client: trx }
+      )
+    }
   }
 
   /** The locations named, visible to the user and not archived; their names by id. */
