@@ -353,9 +353,13 @@ test.group('Imports pages', () => {
     const index = await client.get('/imports').loginAs(user).withInertia()
     index.assertStatus(200)
     index.assertInertiaComponent('imports/index')
+    // Every enabled module's kinds: contacts' and stock's.
     assert.deepEqual(
-      index.body().props.kinds.map((k: any) => k.kind),
-      [KIND]
+      index
+        .body()
+        .props.kinds.map((k: any) => k.kind)
+        .sort(),
+      [KIND, 'stock.articles']
     )
 
     const bad = await client

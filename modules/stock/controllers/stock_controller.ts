@@ -52,6 +52,7 @@ export default class StockController {
       move: access.can(PERMISSIONS.movementCreate),
       readMovements: access.can(PERMISSIONS.movementRead),
       counts: access.can(PERMISSIONS.countManage),
+      import: access.can(PERMISSIONS.articleImport),
     }
   }
 
