@@ -8,6 +8,7 @@ export default defineConfig({
     () => import('@adonisjs/lucid/commands'),
     () => import('@adonisjs/session/commands'),
     () => import('@adonisjs/inertia/commands'),
+    () => import('@adonisjs/queue/commands'),
     // Commands of every module on disk (modules/*/commands)
     () => import('#kernel/modules/commands_loader'),
   ],
@@ -37,7 +38,9 @@ export default defineConfig({
     () => import('@adonisjs/mail/mail_provider'),
     () => import('@adonisjs/drive/drive_provider'),
     () => import('@adonisjs/transmit/transmit_provider'),
+    () => import('@adonisjs/queue/queue_provider'),
     () => import('#providers/modules_provider'),
+    () => import('#providers/jobs_provider'),
   ],
 
   preloads: [

@@ -29,6 +29,9 @@ const redisConfig = defineConfig({
     // Sessions get a namespace of their own, so they can be counted or
     // cleared (e.g. "sign everyone out") without touching cache or locks.
     sessions: { ...server, keyPrefix: SESSION_KEY_PREFIX },
+    // The job queue builds its own keys inside Lua scripts, which a client
+    // key prefix would not reach: it gets a connection without one.
+    queue: { ...server },
   },
 })
 

@@ -23,6 +23,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   SESSION_DRIVER: Env.schema.enum.optional(['database', 'memory', 'redis'] as const),
   CACHE_DRIVER: Env.schema.enum.optional(['memory', 'redis'] as const),
   LIMITER_STORE: Env.schema.enum.optional(['memory', 'redis'] as const),
+  QUEUE_DRIVER: Env.schema.enum.optional(['database', 'redis', 'sync'] as const),
+  QUEUE_WORKER: Env.schema.enum.optional(['inline', 'separate'] as const),
+  SCHEDULER: Env.schema.enum.optional(['on', 'off'] as const),
   LOCK_STORE: Env.schema.enum.optional(['memory', 'redis'] as const),
 
   SMTP_HOST: Env.schema.string.optional(),

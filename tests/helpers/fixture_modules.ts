@@ -15,6 +15,41 @@ export interface FixtureModule {
   permissions?: string[]
   /** Adds a second migration that fails after creating this table */
   failingMigration?: string
+  /** Jobs it declares: key → the source of `modules/<name>/jobs/<key>.ts` */
+  jobs?: Record<string, string>
+  /** Schedules it declares (`{ key, cron, job, payload? }`) */
+  schedules?: { key: string; cron: string; job: string; payload?: Record<string, unknown> }[]
+}
+
+/**
+ * A job for fixture modules: each attempt is appended to
+ * `globalThis.__jobProbe` (tests run the worker in their own process), and
+ * the first `failTimes` attempts throw. Two retries, 300 ms apart.
+ */
+export const PROBE_JOB = `import { fixedBackoff } from '@adonisjs/queue'
+import { ModuleJob } from '#kernel/jobs/module_job'
+
+export default class ProbeJob extends ModuleJob<{ label: string; failTimes?: number }> {
+  static options = { maxRetries: 2, retry: { backoff: fixedBackoff('300ms') } }
+
+  async handle() {
+    const log = ((globalThis as any).__jobProbe ??= [])
+    log.push({ label: this.payload.label, attempt: this.context.attempt, at: Date.now() })
+    if (this.context.attempt <= (this.payload.failTimes ?? 0)) {
+      throw new Error(\`probe failure on attempt \${this.context.attempt}\`)
+    }
+  }
+}
+`
+
+/** The attempts fixture probe jobs made in this process (see PROBE_JOB). */
+export function probeAttempts(label?: string): { label: string; attempt: number; at: number }[] {
+  const log = ((globalThis as any).__jobProbe ?? []) as {
+    label: string
+    attempt: number
+    at: number
+  }[]
+  return label === undefined ? log : log.filter((entry) => entry.label === label)
 }
 
 /**
@@ -41,10 +76,16 @@ export async function createFixtureModules(label: string, modules: FixtureModule
         defaults: ['staff'],
       })),
     }
+    const jobs = Object.keys(m.jobs ?? {})
+    const jobsSource = jobs.length
+      ? `\n  jobs: {\n${jobs.map((key) => `    ${key}: () => import('./jobs/${key}.js'),`).join('\n')}\n  },`
+      : ''
     writeFileSync(
       join(folder, 'module.ts'),
-      `export default ${JSON.stringify(manifest, null, 2)}\n`
+      `export default {\n  ...${JSON.stringify({ ...manifest, schedules: m.schedules ?? [] }, null, 2)},${jobsSource}\n}\n`
     )
+    if (jobs.length) mkdirSync(join(folder, 'jobs'), { recursive: true })
+    for (const key of jobs) writeFileSync(join(folder, 'jobs', `${key}.ts`), m.jobs![key])
     if (m.tables?.length) {
       const create = m.tables
         .map((t) => `    this.schema.createTable('${t}', (table) => table.increments('id'))`)

@@ -4,6 +4,7 @@ import type { ApplicationService } from '@adonisjs/core/types'
 import type { Access } from '../security/access.js'
 import type { WorkflowDeclaration } from '../workflow/types.js'
 import type { ImportDeclaration } from '../imports/types.js'
+import type { ModuleJob } from '../jobs/module_job.js'
 
 /** Built-in roles every site has. Modules grant their permissions to them by default. */
 export const BUILTIN_ROLES = ['admin', 'manager', 'staff', 'technician', 'client'] as const
@@ -163,6 +164,35 @@ export interface NotificationTypeDeclaration {
   permission?: string
 }
 
+/**
+ * A job class a module provides, loaded lazily like routes:
+ * `() => import('./jobs/send_reminders.js')`, whose default export extends
+ * ModuleJob (`#kernel/jobs/module_job`). Keyed in the manifest; the queue
+ * knows it as `<module>.<key>`.
+ */
+export type JobLoader = () => Promise<{ default: abstract new (...args: any[]) => ModuleJob<any> }>
+
+/**
+ * A periodic run of one of the module's jobs. Each tick runs once across all
+ * app instances and is logged (schedule_runs); nothing runs while the module
+ * is disabled.
+ */
+export interface ScheduleDeclaration {
+  /** Unique in the module; runs are logged as `<module>.<key>` */
+  key: string
+  /**
+   * A cron expression: five fields (minute hour day month weekday), or six
+   * with seconds first (`*\/10 * * * * *`: every ten seconds)
+   */
+  cron: string
+  /** A key of the manifest's `jobs` */
+  job: string
+  /** What the job receives as its payload ({} by default) */
+  payload?: Record<string, unknown>
+  /** The time zone the expression is read in (UTC by default), e.g. Europe/Paris */
+  timezone?: string
+}
+
 export interface ModuleContext {
   app: ApplicationService
   /** The client to write with: a transaction where the kernel opened one */
@@ -237,6 +267,10 @@ export interface ModuleManifest {
   listeners?: ListenerDeclaration[]
   /** Kinds of notifications the module sends (see NotificationTypeDeclaration) */
   notifications?: NotificationTypeDeclaration[]
+  /** Job classes the module provides, keyed (see JobLoader) */
+  jobs?: Record<string, JobLoader>
+  /** Periodic runs of those jobs (see ScheduleDeclaration) */
+  schedules?: ScheduleDeclaration[]
   references?: ReferenceCheck[]
   /** Models with a history, keyed `<module>.<model>` (see AuditedModel) */
   audited?: Record<string, AuditedModel>

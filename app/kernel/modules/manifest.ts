@@ -1,9 +1,11 @@
+import { IANAZone } from 'luxon'
 import { BUILTIN_ROLES, type ModuleManifest } from './define_module.js'
 import { MODULE_NAME_PATTERN } from './paths.js'
 import { ModuleError } from './errors.js'
 import { legacyFormat, parseFormat } from '../numbering/format.js'
 import { validateDefinition } from '../workflow/validate.js'
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../attachments/types.js'
+import { cronProblem } from '../jobs/cron.js'
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
 const PERMISSION = /^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/
@@ -278,6 +280,49 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
     }
   }
   validateImports(m, permissionKeys, fail)
+  if (
+    m.jobs !== undefined &&
+    (typeof m.jobs !== 'object' || m.jobs === null || Array.isArray(m.jobs))
+  ) {
+    fail('jobs', "must be { <key>: () => import('./jobs/<name>.js') }")
+  }
+  for (const [key, load] of Object.entries((m.jobs ?? {}) as Record<string, unknown>)) {
+    if (!/^[a-z][a-z0-9_]*$/.test(key)) {
+      fail(`jobs.${key}`, 'must be named with lower case letters, digits and _')
+    }
+    if (typeof load !== 'function') {
+      fail(`jobs.${key}`, "must be a function: () => import('./jobs/<name>.js')")
+    }
+  }
+  if (m.schedules !== undefined && !Array.isArray(m.schedules)) {
+    fail('schedules', 'must be a list of { key, cron, job }')
+  }
+  const scheduleKeys = new Set<string>()
+  for (const [i, s] of (m.schedules ?? []).entries()) {
+    if (typeof s?.key !== 'string' || !/^[a-z][a-z0-9_-]*$/.test(s.key)) {
+      fail(`schedules[${i}].key`, 'is required (lower case letters, digits, - and _)')
+    }
+    if (scheduleKeys.has(s.key)) fail(`schedules[${i}].key`, `"${s.key}" is declared twice`)
+    scheduleKeys.add(s.key)
+    if (typeof s.job !== 'string' || !Object.hasOwn(m.jobs ?? {}, s.job)) {
+      fail(`schedules[${i}].job`, `names "${s.job}", which the manifest does not declare in "jobs"`)
+    }
+    if (
+      s.timezone !== undefined &&
+      (typeof s.timezone !== 'string' || !IANAZone.isValidZone(s.timezone))
+    ) {
+      fail(`schedules[${i}].timezone`, 'must be a time zone such as Europe/Paris')
+    }
+    const problem =
+      typeof s.cron === 'string' ? cronProblem(s.cron, s.timezone) : 'it is not a string'
+    if (problem) fail(`schedules[${i}].cron`, `"${s.cron}" is refused: ${problem}`)
+    if (
+      s.payload !== undefined &&
+      (typeof s.payload !== 'object' || s.payload === null || Array.isArray(s.payload))
+    ) {
+      fail(`schedules[${i}].payload`, 'must be an object')
+    }
+  }
   for (const key of [
     'routes',
     'seed',
