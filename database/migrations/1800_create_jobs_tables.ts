@@ -19,7 +19,7 @@ export default class extends BaseSchema {
     })
 
     this.schema.createTable('failed_jobs', (table) => {
-      table.bigIncrements('id')
+      table.increments('id')
       // The queue's id of the job (one per dispatch)
       table.string('job_id', 64).notNullable()
       // `<module>.<key>`
@@ -34,7 +34,7 @@ export default class extends BaseSchema {
     })
 
     this.schema.createTable('schedule_runs', (table) => {
-      table.bigIncrements('id')
+      table.increments('id')
       // `<module>.<key>`
       table.string('schedule', 150).notNullable()
       table.timestamp('tick_at').notNullable()

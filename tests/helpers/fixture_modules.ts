@@ -24,7 +24,8 @@ export interface FixtureModule {
 /**
  * A job for fixture modules: each attempt is appended to
  * `globalThis.__jobProbe` (tests run the worker in their own process), and
- * the first `failTimes` attempts throw. Two retries, 300 ms apart.
+ * the first `failTimes` attempts with its label throw, whichever dispatch
+ * they belong to. Two retries, 300 ms apart.
  */
 export const PROBE_JOB = `import { fixedBackoff } from '@adonisjs/queue'
 import { ModuleJob } from '#kernel/jobs/module_job'
@@ -35,7 +36,9 @@ export default class ProbeJob extends ModuleJob<{ label: string; failTimes?: num
   async handle() {
     const log = ((globalThis as any).__jobProbe ??= [])
     log.push({ label: this.payload.label, attempt: this.context.attempt, at: Date.now() })
-    if (this.context.attempt <= (this.payload.failTimes ?? 0)) {
+    // Counted per label, across dispatches: a job retried by an admin goes on counting.
+    const made = log.filter((entry: { label: string }) => entry.label === this.payload.label)
+    if (made.length <= (this.payload.failTimes ?? 0)) {
       throw new Error(\`probe failure on attempt \${this.context.attempt}\`)
     }
   }

@@ -317,4 +317,6 @@ export const AUDIT_EVENTS = [
   'attachment.added',
   'attachment.removed',
   'import.applied',
+  'job.retried',
+  'job.discarded',
 ] as const

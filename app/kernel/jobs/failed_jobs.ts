@@ -30,7 +30,7 @@ export interface FailedJobRow {
 
 export class JobRefusal extends Error {
   constructor(
-    readonly code: 'E_NOT_FOUND' | 'E_JOB_UNKNOWN' | 'E_MODULE_DISABLED',
+    readonly code: 'E_NOT_FOUND' | 'E_JOB_UNKNOWN' | 'E_MODULE_DISABLED' | 'E_BUSY',
     readonly status: number,
     message: string
   ) {
@@ -138,7 +138,7 @@ export async function findFailedJob(id: number) {
  * it once (the second finds it gone).
  */
 export async function retryFailedJob(id: number) {
-  return lock.createLock(`failed-job:${id}`, '30s').run(async () => {
+  const [acquired, result] = await lock.createLock(`failed-job:${id}`, '30s').run(async () => {
     const row = await findFailedJob(id)
     const { default: catalog } = await import('./catalog.js')
     const registered = catalog.job(row.job)
@@ -168,6 +168,8 @@ export async function retryFailedJob(id: number) {
     })
     return { jobId }
   })
+  if (!acquired) throw new JobRefusal('E_BUSY', 409, `Failed job #${id} is being retried`)
+  return result
 }
 
 /** Forgets a failed job for good. */

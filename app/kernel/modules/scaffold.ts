@@ -24,6 +24,7 @@ export const RESERVED_MODULE_NAMES = [
   'health',
   'history',
   'imports',
+  'jobs',
   'kernel',
   'locale',
   'login',

@@ -68,4 +68,12 @@ export const KERNEL_PERMISSIONS: PermissionDeclaration[] = [
     },
     defaults: [],
   },
+  {
+    key: 'kernel.jobs.manage',
+    label: {
+      fr: 'Voir les tâches en échec et les exécutions planifiées, relancer ou abandonner une tâche',
+      en: 'See failed jobs and scheduled runs, retry or discard a job',
+    },
+    defaults: [],
+  },
 ]
