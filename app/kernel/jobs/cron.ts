@@ -41,3 +41,27 @@ export function nextTick(expression: string, timezone: string | undefined, now =
     return null
   }
 }
+
+/**
+ * The ticks after `since` up to `now` included, oldest first, at most `max`
+ * (the newest ones when there are more).
+ */
+export function ticksBetween(
+  expression: string,
+  timezone: string | undefined,
+  since: Date,
+  now: Date,
+  max = 10
+): Date[] {
+  const ticks: Date[] = []
+  try {
+    const cron = parseCron(expression, timezone, since)
+    for (;;) {
+      const tick = cron.next().toDate()
+      if (tick.getTime() > now.getTime()) break
+      ticks.push(tick)
+      if (ticks.length > max) ticks.shift()
+    }
+  } catch {}
+  return ticks
+}

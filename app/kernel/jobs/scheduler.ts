@@ -7,7 +7,7 @@ import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { dbNow } from '#kernel/db/timestamp'
 import { keysetPage } from '#kernel/pagination/keyset'
 import defaultCatalog, { type JobCatalog, type RegisteredSchedule } from './catalog.js'
-import { latestTick, nextTick } from './cron.js'
+import { nextTick, ticksBetween } from './cron.js'
 
 /** How long a claimed tick stays locked; the unique (schedule, tick) row outlives it. */
 const TICK_LOCK_TTL = '10m'
@@ -73,19 +73,24 @@ export class Scheduler {
     ])
   }
 
-  /** Starts the run of every schedule whose latest tick this process has not handled yet. */
+  /**
+   * Starts the runs of every tick this process has not handled yet: the
+   * latest, and those a busy event loop let pass since the previous call
+   * (a few at most). Ticks from before the scheduler started are not caught up.
+   */
   async tick(now = new Date()) {
     for (const schedule of this.#catalog.schedules()) {
-      const tick = latestTick(schedule.cron, schedule.timezone, now)
-      if (!tick) continue
       const last = this.#handled.get(schedule.name) ?? this.#since
-      if (tick.getTime() <= last) continue
-      this.#handled.set(schedule.name, tick.getTime())
+      const ticks = ticksBetween(schedule.cron, schedule.timezone, new Date(last), now)
+      if (!ticks.length) continue
+      this.#handled.set(schedule.name, ticks[ticks.length - 1].getTime())
       if (!(await schedule.manager.isEnabled(schedule.module))) continue
-      const run = this.run(schedule, tick)
-        .catch((error) => logger.error({ err: error, schedule: schedule.name }, 'scheduled run'))
-        .finally(() => this.#inFlight.delete(run))
-      this.#inFlight.add(run)
+      for (const tick of ticks) {
+        const run = this.run(schedule, tick)
+          .catch((error) => logger.error({ err: error, schedule: schedule.name }, 'scheduled run'))
+          .finally(() => this.#inFlight.delete(run))
+        this.#inFlight.add(run)
+      }
     }
   }
 
