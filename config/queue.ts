@@ -34,8 +34,9 @@ const queueConfig = defineConfig({
   worker: {
     concurrency: 2,
     idleDelay: '1s',
-    // App processes stop their worker themselves, on the app's own shutdown.
-    gracefulShutdown: false,
+    // `queue:work` stops on SIGTERM/SIGINT after the jobs in hand; the worker
+    // inside app processes is stopped by the app's own shutdown instead.
+    gracefulShutdown: true,
   },
   // A job's own `static options` (maxRetries, retry.backoff) win over this.
   retry: {

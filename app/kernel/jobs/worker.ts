@@ -17,6 +17,8 @@ async function workerConfig() {
     adapters,
     jobFactory: (JobClass: any) => app.container.make(JobClass),
     logger,
+    // The app's shutdown stops it (stopWorker), after the HTTP server.
+    worker: { ...config.worker, gracefulShutdown: false },
   }
 }
 
