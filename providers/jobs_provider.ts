@@ -35,19 +35,26 @@ export default class JobsProvider {
   async ready() {
     if (this.app.getEnvironment() !== 'web') return
     const { queueWorker, schedulerEnabled } = await import('#config/queue')
-    if (queueWorker === 'inline') {
-      const { startWorker } = await import('#kernel/jobs/worker')
+    // A SIGTERM may arrive while this is still starting (the server already
+    // answers): nothing is started after shutdown began, or it would keep the
+    // process alive.
+    if (queueWorker === 'inline' && !this.#closing) {
+      const { startWorker, stopWorker } = await import('#kernel/jobs/worker')
       await startWorker()
       this.#worker = true
+      if (this.#closing) await stopWorker()
     }
-    if (schedulerEnabled) {
+    if (schedulerEnabled && !this.#closing) {
       const { default: scheduler } = await import('#kernel/jobs/scheduler')
       scheduler.start()
       this.#scheduler = true
     }
   }
 
+  #closing = false
+
   async shutdown() {
+    this.#closing = true
     if (this.#scheduler) {
       const { default: scheduler } = await import('#kernel/jobs/scheduler')
       await scheduler.stop()

@@ -30,6 +30,9 @@ async function workerConfig() {
 export async function startWorker(queues = ['default']) {
   if (running) return running.worker
   const worker = new Worker(await workerConfig())
+  // Initialised before its loop starts, so a stopWorker() right after this
+  // returns finds the loop running and ends it.
+  await worker.init()
   const done = worker.start(queues).catch((error) => {
     logger.error({ err: error }, 'the job worker stopped')
   })
