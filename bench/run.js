@@ -22,6 +22,11 @@
  * database (DB_HOST, DB_PORT, DB_USER, DB_PASSWORD as for the app; it is
  * prepared with the demo company on first use). See bench/numbering.js.
  * BENCH_ONLY=numbering runs this part alone (after the build and sign-in).
+ *
+ * Stock: a second database with 20 000 articles and 1 000 000 movements
+ * (BENCH_STOCK_ARTICLES, BENCH_STOCK_MOVEMENTS), its levels list and article
+ * pages, and BENCH_STOCK_CONNECTIONS (100) clients posting receipts at once.
+ * See bench/stock.js. BENCH_ONLY=stock runs this part alone.
  */
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
@@ -32,6 +37,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { describeNumbering, measureNumbering } from './numbering.js'
+import {
+  describeReceipts,
+  measureReceipts,
+  prepareStock,
+  stockFile,
+  stockFixtures,
+} from './stock.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const settings = {
@@ -40,6 +52,11 @@ const settings = {
   warmup: Number(process.env.BENCH_WARMUP ?? 3),
   contacts: Number(process.env.BENCH_CONTACTS ?? 100_000),
 }
+settings.stockArticles = Number(process.env.BENCH_STOCK_ARTICLES ?? 20_000)
+settings.stockMovements = Number(process.env.BENCH_STOCK_MOVEMENTS ?? 1_000_000)
+settings.stockConnections = Number(process.env.BENCH_STOCK_CONNECTIONS ?? 100)
+const only = process.env.BENCH_ONLY ?? ''
+const withStock = only === '' || only === 'stock'
 settings.deep = Number(process.env.BENCH_DEEP ?? Math.floor(settings.contacts * 0.9))
 const PAGE_SIZE = 50
 // The demo manager: a permission-scoped member, as most users are (admins also
@@ -233,21 +250,42 @@ function seed() {
 }
 
 mkdirSync('tmp', { recursive: true })
-if (process.env.BENCH_RESEED || contactCount() < settings.contacts) seed()
+if (only === 'stock') {
+  // The stock part has its own database.
+} else if (process.env.BENCH_RESEED || contactCount() < settings.contacts) seed()
 else {
   step(`reusing ${sqliteFile} (${contactCount()} contacts; BENCH_RESEED=1 rebuilds it)`)
   // A database kept from an earlier run gets the migrations added since.
   run(['ace.js', 'app:prepare'], 'node ace app:prepare')
 }
 
-const token = run(
-  ['ace.js', 'token:create', '--email', DEMO_LOGIN.email, '--name', `bench-${Date.now()}`],
-  'node ace token:create'
-)
-  .trim()
-  .split('\n')
-  .at(-1)
-  .trim()
+function createToken(what, env = appEnv) {
+  return run(
+    ['ace.js', 'token:create', '--email', DEMO_LOGIN.email, '--name', `bench-${Date.now()}`],
+    what,
+    env
+  )
+    .trim()
+    .split('\n')
+    .at(-1)
+    .trim()
+}
+const token = only === 'stock' ? '' : createToken('node ace token:create')
+
+// The stock part: its own SQLite file, with the stock module enabled.
+const stockEnv = { ...appEnv, SQLITE_FILE: stockFile, MODULES: 'contacts,stock' }
+let stockToken = ''
+if (withStock) {
+  prepareStock({
+    articles: settings.stockArticles,
+    movements: settings.stockMovements,
+    run,
+    step,
+    env: stockEnv,
+    login: DEMO_LOGIN,
+  })
+  stockToken = createToken('node ace token:create (stock)', stockEnv)
+}
 
 /* ------------------------------------------------------------------ build */
 
@@ -286,45 +324,184 @@ async function waitFor(url, child) {
 
 step('starting the production build and the node:http hello server')
 const bootStarted = performance.now()
-const appServer = start(
-  ['bin/server.js'],
-  { ...appEnv, APP_KEY: appKey, SQLITE_FILE: `../${sqliteFile}` },
-  `${root}build`
-)
-await waitFor(`${appUrl}/health/live`, appServer)
+const appServer =
+  only === 'stock'
+    ? null
+    : start(
+        ['bin/server.js'],
+        { ...appEnv, APP_KEY: appKey, SQLITE_FILE: `../${sqliteFile}` },
+        `${root}build`
+      )
+if (appServer) await waitFor(`${appUrl}/health/live`, appServer)
 const bootMs = Math.round(performance.now() - bootStarted)
 const helloServer = start(['bench/hello.js'], { ...process.env, PORT: String(helloPort) })
 await waitFor(helloUrl, helloServer)
 
 /* ---------------------------------------------------------- signing in */
 
-const jar = new Map()
-function keepCookies(response) {
-  for (const header of response.headers.getSetCookie()) {
-    const [pair] = header.split(';')
-    const index = pair.indexOf('=')
-    jar.set(pair.slice(0, index), pair.slice(index + 1))
+/** Signs in through the login form as the demo manager; the session cookie. */
+async function signIn(url) {
+  const jar = new Map()
+  const keepCookies = (response) => {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';')
+      const index = pair.indexOf('=')
+      jar.set(pair.slice(0, index), pair.slice(index + 1))
+    }
   }
+  const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+  keepCookies(await fetch(`${url}/login`))
+  const login = await fetch(`${url}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'cookie': cookieHeader(),
+      'x-xsrf-token': decodeURIComponent(jar.get('XSRF-TOKEN') ?? ''),
+    },
+    body: new URLSearchParams(DEMO_LOGIN).toString(),
+  })
+  keepCookies(login)
+  if (login.status !== 302 || login.headers.get('location') !== '/') {
+    throw new Error(`Signing in failed: ${login.status} ${await login.text()}`)
+  }
+  const name = [...jar.keys()].find((key) => key.endsWith('charpente-session'))
+  return `${name}=${jar.get(name)}`
 }
-const cookieHeader = () => [...jar].map(([name, value]) => `${name}=${value}`).join('; ')
+const sessionCookie = only === 'stock' ? '' : await signIn(appUrl)
 
-keepCookies(await fetch(`${appUrl}/login`))
-const login = await fetch(`${appUrl}/login`, {
-  method: 'POST',
-  redirect: 'manual',
-  headers: {
-    'content-type': 'application/x-www-form-urlencoded',
-    'cookie': cookieHeader(),
-    'x-xsrf-token': decodeURIComponent(jar.get('XSRF-TOKEN') ?? ''),
-  },
-  body: new URLSearchParams(DEMO_LOGIN).toString(),
-})
-keepCookies(login)
-if (login.status !== 302 || login.headers.get('location') !== '/') {
-  throw new Error(`Signing in failed: ${login.status} ${await login.text()}`)
+/** The Inertia page version, for X-Inertia visits. */
+function inertiaVersion(html) {
+  const found = /&quot;version&quot;:&quot;([^&]+)&quot;|"version":"([^"]+)"/.exec(html)
+  return found?.[1] ?? found?.[2] ?? ''
 }
-const sessionCookieName = [...jar.keys()].find((name) => name.endsWith('charpente-session'))
-const sessionCookie = `${sessionCookieName}=${jar.get(sessionCookieName)}`
+
+/* ------------------------------------------------------------------ stock */
+
+const stockResults = {}
+if (withStock) {
+  const stockPort = await freePort()
+  const stockUrl = `http://127.0.0.1:${stockPort}`
+  const stockServer = start(
+    ['bin/server.js'],
+    {
+      ...stockEnv,
+      APP_KEY: appKey,
+      SQLITE_FILE: `../${stockFile}`,
+      PORT: String(stockPort),
+      APP_URL: stockUrl,
+    },
+    `${root}build`
+  )
+  await waitFor(`${stockUrl}/health/live`, stockServer)
+  const stockCookie = await signIn(stockUrl)
+  const fixtures = stockFixtures()
+  step(
+    `stock data: ${fixtures.articles} articles, ${fixtures.movements} movements, ` +
+      `${fixtures.lines} lines, ${fixtures.levels} levels; article ${fixtures.articleId} has ` +
+      `${fixtures.articleLines} movement lines`
+  )
+  const stockApi = { authorization: `Bearer ${stockToken}`, accept: 'application/json' }
+  const articlePath = `/stock/articles/${fixtures.articleId}`
+  const firstArticle = await fetch(`${stockUrl}${articlePath}`, {
+    headers: { cookie: stockCookie },
+  })
+  const articleHtml = await firstArticle.text()
+  if (firstArticle.status !== 200 || !articleHtml.includes('stock\\/show')) {
+    throw new Error(`The article page did not render (${firstArticle.status})`)
+  }
+  const visit = (path) => ({
+    url: `${stockUrl}${path}`,
+    headers: {
+      'cookie': stockCookie,
+      'x-inertia': 'true',
+      'x-inertia-version': inertiaVersion(articleHtml),
+      'x-requested-with': 'XMLHttpRequest',
+    },
+  })
+  const stockTargets = [
+    {
+      key: 'stockLevels',
+      label: `stock levels, API page 1 (token, ${PAGE_SIZE} rows)`,
+      url: `${stockUrl}/api/v1/stock/levels?limit=${PAGE_SIZE}`,
+      headers: stockApi,
+    },
+    { key: 'stockIndex', label: 'stock page, Inertia visit (session)', ...visit('/stock') },
+    {
+      key: 'stockArticle',
+      label: `article page, Inertia visit (${fixtures.articleLines} lines)`,
+      ...visit(articlePath),
+    },
+    {
+      key: 'stockArticleHtml',
+      label: 'article page, HTML (session)',
+      url: `${stockUrl}${articlePath}`,
+      headers: { cookie: stockCookie },
+    },
+    {
+      key: 'stockArticleApi',
+      label: 'article, API (token)',
+      url: `${stockUrl}/api/v1/stock/articles/${fixtures.articleId}`,
+      headers: stockApi,
+    },
+  ].map((target) => ({ ...target, server: stockServer }))
+  for (const target of stockTargets) {
+    const check = await fetch(target.url, { headers: target.headers })
+    const body = await check.text()
+    if (check.status !== 200) {
+      throw new Error(`${target.label}: ${check.status} before the run\n${body.slice(0, 500)}`)
+    }
+  }
+  console.log(
+    `\nStock: autocannon, ${settings.connections} connections, ${settings.duration} s per target` +
+      ` (after ${settings.warmup} s of warm-up)\n`
+  )
+  for (const target of stockTargets) {
+    if (settings.warmup > 0) await load(target, settings.warmup, false)
+    stockResults[target.key] = await load(target, settings.duration, true)
+    console.log(describeLoad(target, stockResults[target.key]))
+  }
+  console.log(
+    `\nStock: ${settings.stockConnections} clients posting receipts at once, ${settings.duration} s`
+  )
+  stockResults.receipts = await measureReceipts({
+    url: stockUrl,
+    token: stockToken,
+    connections: settings.stockConnections,
+    duration: settings.duration,
+    cpu: () => cpuMs(stockServer.pid),
+    fixtures,
+  })
+  console.log(describeReceipts(stockResults.receipts))
+  stockServer.kill('SIGTERM')
+  step('node ace stock:verify (levels, totals and average costs against the ledger)')
+  const verifyStarted = performance.now()
+  const verify = spawnSync(process.execPath, ['ace.js', 'stock:verify', '--json'], {
+    cwd: root,
+    env: stockEnv,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  stockResults.verify = {
+    exitCode: verify.status,
+    ms: Math.round(performance.now() - verifyStarted),
+    output: verify.stdout.trim().slice(0, 2000),
+  }
+  console.log(
+    `  stock:verify exit ${verify.status} in ${stockResults.verify.ms} ms: ` +
+      `${stockResults.verify.output.slice(0, 500)}${verify.stderr.slice(0, 500)}`
+  )
+}
+
+if (only === 'stock') {
+  writeFileSync(
+    'tmp/bench-stock.json',
+    JSON.stringify({ date: new Date().toISOString(), settings, results: stockResults }, null, 2)
+  )
+  console.log('\nFigures saved to tmp/bench-stock.json')
+  stopAll()
+  process.exit(0)
+}
 
 /* -------------------------------------------------------------- numbering */
 
@@ -491,7 +668,6 @@ step(
 const pagePath = `/contacts?limit=${PAGE_SIZE}`
 const firstPage = await fetch(`${appUrl}${pagePath}`, { headers: { cookie: sessionCookie } })
 const html = await firstPage.text()
-const version = /&quot;version&quot;:&quot;([^&]+)&quot;|"version":"([^"]+)"/.exec(html)
 if (firstPage.status !== 200 || !html.includes('contacts\\/index')) {
   throw new Error(`The contacts page did not render for the signed-in user (${firstPage.status})`)
 }
@@ -512,7 +688,7 @@ const targets = [
     headers: {
       'cookie': sessionCookie,
       'x-inertia': 'true',
-      'x-inertia-version': version?.[1] ?? version?.[2] ?? '',
+      'x-inertia-version': inertiaVersion(html),
       'x-requested-with': 'XMLHttpRequest',
     },
     budget: { against: 'hello', ratio: 0.1 },
@@ -551,9 +727,19 @@ function cpuMs(pid) {
   }
 }
 
+function describeLoad(target, r) {
+  const problems = r.non2xx || r.errors ? `  !! ${r.non2xx} non-2xx, ${r.errors} errors` : ''
+  const cpu = r.cpuPerRequest === null ? '' : `  cpu ${r.cpuPerRequest.toFixed(2)} ms/req`
+  return (
+    `${target.label.padEnd(52)} ${String(r.requestsPerSecond).padStart(7)} req/s` +
+    `  p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms` +
+    `${cpu}${problems}`
+  )
+}
+
 /** One autocannon run; latencies kept per response, for exact percentiles. */
 async function load(target, seconds, record) {
-  const server = target.key === 'hello' ? helloServer : appServer
+  const server = target.server ?? (target.key === 'hello' ? helloServer : appServer)
   const cpuBefore = cpuMs(server.pid)
   const latencies = []
   const instance = autocannon({
@@ -597,13 +783,7 @@ for (const target of targets) {
     target.key === 'hello'
       ? ''
       : ` ${((r.requestsPerSecond / results.hello.requestsPerSecond) * 100).toFixed(1)} % of hello`
-  const problems = r.non2xx || r.errors ? `  !! ${r.non2xx} non-2xx, ${r.errors} errors` : ''
-  const cpu = r.cpuPerRequest === null ? '' : `  cpu ${r.cpuPerRequest.toFixed(2)} ms/req`
-  console.log(
-    `${target.label.padEnd(52)} ${String(r.requestsPerSecond).padStart(7)} req/s` +
-      `  p50 ${r.p50.toFixed(1)} ms  p95 ${r.p95.toFixed(1)} ms  p99 ${r.p99.toFixed(1)} ms` +
-      `${cpu}${ratio}${problems}`
-  )
+  console.log(`${describeLoad(target, r)}${ratio}`)
 }
 
 /* ---------------------------------------------------------------- verdict */
@@ -641,7 +821,7 @@ writeFileSync(
       date: new Date().toISOString(),
       settings,
       bootMs,
-      results: { ...results, numbering: numberingResults },
+      results: { ...results, numbering: numberingResults, stock: stockResults },
     },
     null,
     2
