@@ -754,8 +754,9 @@ async function load(target, seconds, record) {
   const result = await instance
   const cpuAfter = cpuMs(server.pid)
   latencies.sort((a, b) => a - b)
+  // NaN when no answer came back within a (very short) run.
   const at = (p) =>
-    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
   return {
     requestsPerSecond: Math.round(result.requests.average),
     p50: at(50),
