@@ -19,6 +19,7 @@ import '#start/routes/attachments'
 import '#start/routes/dashboard'
 import '#start/routes/notifications'
 import '#start/routes/imports'
+import '#start/routes/module_settings'
 
 const SessionController = () => import('#controllers/session_controller')
 const SetupController = () => import('#controllers/setup_controller')

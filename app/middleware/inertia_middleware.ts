@@ -6,6 +6,7 @@ import registry from '#kernel/modules/registry'
 import moduleManager from '#kernel/modules/module_manager'
 import { companiesOf } from '#kernel/security/access'
 import { unreadCount } from '#kernel/notifications/notifications'
+import { settingsMenu } from '#kernel/settings/settings'
 
 /**
  * The interface language: the one chosen with the switch (session), else the
@@ -35,6 +36,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
     let menu: { key: string; label: string; href: string; icon: string | null }[] = []
     let companies: { id: number; name: string }[] = []
     let unread: number | null = null
+    let moduleSettings: { module: string; label: string; href: string }[] = []
     if (user && access) {
       unread = await unreadCount(user.id, access.companyId)
       const enabled = await moduleManager.enabledSet()
@@ -48,6 +50,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
           icon: entry.icon ?? null,
         }))
       companies = (await companiesOf(user.id)).map((c) => ({ id: c.id, name: c.name }))
+      moduleSettings = await settingsMenu(access, locale as 'fr' | 'en')
     }
 
     return {
@@ -66,6 +69,8 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
       ),
       companies: ctx.inertia.always(companies),
       menu: ctx.inertia.always(menu),
+      // The settings pages of enabled modules this user may manage
+      moduleSettings: ctx.inertia.always(moduleSettings),
       permissions: ctx.inertia.always(access ? access.toJSON().permissions : []),
       // The bell's count; live updates come over the user's channel.
       unreadNotifications: ctx.inertia.always(unread),

@@ -1,5 +1,6 @@
 import { defineModule, type PermissionDeclaration } from '#kernel/modules/define_module'
 import { grantDefaultPermissions } from '#kernel/security/roles'
+import { setting } from '#kernel/settings/define'
 import { ARTICLES_IMPORT } from './imports/declaration.js'
 import {
   ARTICLE_MODEL,
@@ -23,7 +24,7 @@ const articleImport: PermissionDeclaration = {
 
 export default defineModule({
   name: 'stock',
-  version: '1.1.0',
+  version: '1.2.0',
   label: { fr: 'Stock', en: 'Stock' },
   description: {
     fr: 'Articles, magasins et véhicules, mouvements numérotés, valorisation au CMUP, inventaires',
@@ -247,6 +248,21 @@ export default defineModule({
   },
   // CSV/XLSX import through the kernel's pipeline (node ace import:run stock.articles …)
   imports: { 'stock.articles': ARTICLES_IMPORT },
+  // Per-company settings, on the kernel's settings page and API (1.2.0; they were
+  // the module's own `stock_settings` table and `/api/v1/stock/settings` before)
+  settings: {
+    permission: PERMISSIONS.settingsManage,
+    fields: {
+      allowNegative: setting.boolean({
+        label: { fr: 'Autoriser le stock négatif', en: 'Allow negative stock' },
+        help: {
+          fr: 'Les sorties et transferts peuvent alors descendre un emplacement sous zéro. Désactivé, un mouvement qui manque de stock est refusé.',
+          en: 'Issues and transfers may then take a location below zero. Off, a movement short of stock is refused.',
+        },
+        default: false,
+      }),
+    },
+  },
   routes: () => import('./routes.js'),
   // Sites that enabled 1.0.0 get the import permission's default grants.
   upgrade: async ({ client, from }) => {

@@ -11,7 +11,6 @@ import {
   documentValidator,
   listMovementsValidator,
   listLevelsValidator,
-  settingsValidator,
 } from './validators/stock.js'
 
 const StockApiController = () => import('./controllers/stock_api_controller.js')
@@ -263,27 +262,6 @@ export default defineRoutes({
       {
         summary: 'Stock value per location and in total, in cents, at weighted average cost',
         responses: { 200: '`{ data: { locations: [...], totalCents } }`' },
-      }
-    )
-    apiDoc(
-      router
-        .get('/settings', [StockApiController, 'settings'])
-        .use(can(PERMISSIONS.settingsManage))
-        .as('api.stock.settings.show'),
-      {
-        summary: 'The company’s stock settings',
-        responses: { 200: '`{ data: { allowNegative } }`' },
-      }
-    )
-    apiDoc(
-      router
-        .patch('/settings', [StockApiController, 'updateSettings'])
-        .use(can(PERMISSIONS.settingsManage))
-        .as('api.stock.settings.update'),
-      {
-        summary: 'Allows or forbids negative stock',
-        body: settingsValidator,
-        responses: { 200: '`{ data: { allowNegative } }`' },
       }
     )
     apiDoc(

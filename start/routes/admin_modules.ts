@@ -48,6 +48,10 @@ const moduleSchema = {
     },
     enabledDependents: { type: 'array', items: { type: 'string' } },
     installedDependents: { type: 'array', items: { type: 'string' } },
+    hasSettings: {
+      type: 'boolean',
+      description: 'It declares settings: `/api/v1/settings/<name>` reads and changes them',
+    },
   },
 }
 const planSchema = {

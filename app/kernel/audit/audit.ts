@@ -319,4 +319,5 @@ export const AUDIT_EVENTS = [
   'import.applied',
   'job.retried',
   'job.discarded',
+  'settings.updated',
 ] as const

@@ -5,6 +5,7 @@ import type { Access } from '../security/access.js'
 import type { WorkflowDeclaration } from '../workflow/types.js'
 import type { ImportDeclaration } from '../imports/types.js'
 import type { ModuleJob } from '../jobs/module_job.js'
+import type { SettingsDeclaration } from '../settings/define.js'
 
 /** Built-in roles every site has. Modules grant their permissions to them by default. */
 export const BUILTIN_ROLES = ['admin', 'manager', 'staff', 'technician', 'client'] as const
@@ -285,6 +286,12 @@ export interface ModuleManifest {
    * ImportDeclaration in app/kernel/imports/types.ts)
    */
   imports?: Record<string, ImportDeclaration>
+  /**
+   * Per-company settings, each field declared with the `setting.*` builders
+   * (`#kernel/settings/define`): the kernel validates writes, keeps the
+   * values and gives the module a settings page and API (see SettingsDeclaration)
+   */
+  settings?: SettingsDeclaration
   /** Routes, loaded lazily so the manifest stays cheap to read */
   routes?: () => Promise<{ default: ModuleRoutes }>
   /** Required data, run on enable for every company (idempotent) */

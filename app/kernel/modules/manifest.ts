@@ -6,6 +6,7 @@ import { legacyFormat, parseFormat } from '../numbering/format.js'
 import { validateDefinition } from '../workflow/validate.js'
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../attachments/types.js'
 import { cronProblem } from '../jobs/cron.js'
+import { settingsProblem } from '../settings/define.js'
 
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/
 const PERMISSION = /^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/
@@ -280,6 +281,10 @@ export function validateManifest(raw: unknown, folder: string): ModuleManifest {
     }
   }
   validateImports(m, permissionKeys, fail)
+  if (m.settings !== undefined) {
+    const problem = settingsProblem(m.settings, permissionKeys, isLabel)
+    if (problem) fail(problem[0], problem[1])
+  }
   if (
     m.jobs !== undefined &&
     (typeof m.jobs !== 'object' || m.jobs === null || Array.isArray(m.jobs))

@@ -24,6 +24,8 @@ export interface ModuleView {
   enabledDependents: string[]
   /** Installed modules that depend on it: uninstalling it is refused while there are any */
   installedDependents: string[]
+  /** Whether the module declares per-company settings (manifest `settings`) */
+  hasSettings: boolean
 }
 
 export interface UninstallPlan {
@@ -102,6 +104,7 @@ export class ModuleAdmin {
         .filter((n) => n !== status.name && state.get(n) !== 'enabled'),
       enabledDependents: status.dependents.filter((d) => state.get(d) === 'enabled'),
       installedDependents: status.dependents.filter((d) => state.get(d) !== 'not_installed'),
+      hasSettings: registry.get(status.name).settings !== undefined,
     }))
   }
 

@@ -30,6 +30,7 @@ export const RESERVED_MODULE_NAMES = [
   'login',
   'logout',
   'mfa',
+  'module_settings',
   'modules',
   'notifications',
   'numbering',

@@ -3,7 +3,6 @@ import ArticleService from '../services/article_service.js'
 import LocationService from '../services/location_service.js'
 import LedgerService from '../services/ledger.js'
 import PostingService, { InsufficientStockError, type MovementInput } from '../services/posting.js'
-import { stockSettings, updateStockSettings } from '../services/settings.js'
 import {
   createArticleValidator,
   updateArticleValidator,
@@ -14,7 +13,6 @@ import {
   shorthandValidator,
   listMovementsValidator,
   listLevelsValidator,
-  settingsValidator,
 } from '../validators/stock.js'
 import { articleToJson, locationToJson, movementToJson } from '../transformers/stock_transformer.js'
 import { customFields } from '#kernel/custom_fields/custom_fields'
@@ -22,7 +20,7 @@ import { validateWithCustomFields } from '#kernel/custom_fields/http'
 import { ARTICLE_MODEL } from '../constants.js'
 import { insufficientStockError } from './errors.js'
 
-/** /api/v1/stock: articles, locations, movements, levels, settings. */
+/** /api/v1/stock: articles, locations, movements, levels. */
 export default class StockApiController {
   async articles({ request, access }: HttpContext) {
     const filters = await request.validateUsing(listArticlesValidator, { data: request.qs() })
@@ -110,14 +108,5 @@ export default class StockApiController {
 
   async valuation({ access }: HttpContext) {
     return { data: await new LedgerService(access).valuation() }
-  }
-
-  async settings({ access }: HttpContext) {
-    return { data: await stockSettings(access.companyId) }
-  }
-
-  async updateSettings({ request, access }: HttpContext) {
-    const data = await request.validateUsing(settingsValidator)
-    return { data: await updateStockSettings(access.companyId, data) }
   }
 }

@@ -121,7 +121,3 @@ export const listLevelsValidator = vine.create({
   limit: vine.number().withoutDecimals().range([1, 200]).optional(),
   cursor: vine.string().trim().maxLength(500).optional(),
 })
-
-export const settingsValidator = vine.create({
-  allowNegative: vine.boolean(),
-})
