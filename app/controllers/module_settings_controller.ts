@@ -55,11 +55,12 @@ export default class ModuleSettingsController {
   }
 
   /** Validates the body against the module's fields (an unknown name is a 422, not ignored). */
-  async #save({ request, access, auth, params, i18n }: HttpContext, declaration: SettingsDeclaration) {
+  async #save(
+    { request, access, auth, params, i18n }: HttpContext,
+    declaration: SettingsDeclaration
+  ) {
     const body = request.body()
-    const unknown = Object.keys(body).find(
-      (key) => !(key in declaration.fields)
-    )
+    const unknown = Object.keys(body).find((key) => !(key in declaration.fields))
     if (unknown) throw fieldError(unknown, i18n.t('module_settings.unknown'), 'unknown_setting')
     const changes = await request.validateUsing(validatorFor(params.name, declaration))
     return updateModuleSettings(params.name, access.companyId, changes, {

@@ -176,9 +176,7 @@ test.group('Module settings', () => {
     assert.isFalse(contacts.hasSettings)
   })
 
-  test('concurrent saves of a company’s settings all commit into one row', async ({
-    assert,
-  }) => {
+  test('concurrent saves of a company’s settings all commit into one row', async ({ assert }) => {
     const { company } = await companyWithUser('manager')
     // Saves racing on one company: every one commits, into a single row.
     const results = await Promise.allSettled(

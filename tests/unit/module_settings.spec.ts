@@ -134,10 +134,7 @@ test.group('Module settings: declaration', () => {
   })
 
   test('fields are described in the reader’s language for the page and the API', ({ assert }) => {
-    const [, days, , rounding] = describeSettings(
-      { permission: 'x', fields: FIELDS },
-      'fr'
-    )
+    const [, days, , rounding] = describeSettings({ permission: 'x', fields: FIELDS }, 'fr')
     assert.deepInclude(days, {
       key: 'reminderDays',
       type: 'integer',

@@ -71,7 +71,11 @@ export const setting = {
 
 /** The values of a declaration's fields, typed from the declaration. */
 export type SettingsValues<F extends Record<string, SettingField>> = {
-  [K in keyof F]: F[K] extends BooleanSetting ? boolean : F[K] extends IntegerSetting ? number : string
+  [K in keyof F]: F[K] extends BooleanSetting
+    ? boolean
+    : F[K] extends IntegerSetting
+      ? number
+      : string
 }
 
 export const SETTING_KEY = /^[a-z][a-zA-Z0-9]{0,59}$/
@@ -165,7 +169,8 @@ export function settingsProblem(
     const at = `settings.fields.${key}`
     if (!SETTING_KEY.test(key)) return [at, 'must be named in camelCase (letters and digits)']
     if (!isLabel(field?.label)) return [`${at}.label`, 'must be { fr, en }']
-    if (field.help !== undefined && !isLabel(field.help)) return [`${at}.help`, 'must be { fr, en }']
+    if (field.help !== undefined && !isLabel(field.help))
+      return [`${at}.help`, 'must be { fr, en }']
     switch (field.type) {
       case 'boolean':
         if (typeof field.default !== 'boolean') return [`${at}.default`, 'must be true or false']
@@ -217,7 +222,10 @@ export function settingsProblem(
         break
       }
       default:
-        return [`${at}.type`, 'must be boolean, integer, text or choice (use the setting.* builders)']
+        return [
+          `${at}.type`,
+          'must be boolean, integer, text or choice (use the setting.* builders)',
+        ]
     }
   }
   return null

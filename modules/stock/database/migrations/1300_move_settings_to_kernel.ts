@@ -10,7 +10,10 @@ import { dbNow } from '#kernel/db/timestamp'
 export default class extends BaseSchema {
   async up() {
     this.defer(async (db) => {
-      const rows = await db.from('stock_settings').where('allow_negative', true).select('company_id')
+      const rows = await db
+        .from('stock_settings')
+        .where('allow_negative', true)
+        .select('company_id')
       for (const row of rows) {
         await updateModuleSettings('stock', row.company_id, { allowNegative: true }, {}, db)
       }
