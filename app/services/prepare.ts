@@ -16,7 +16,7 @@ export async function migrateKernel() {
 }
 
 export function defaultModules() {
-  return (env.get('MODULES') ?? 'contacts')
+  return (env.get('MODULES') ?? 'contacts,ardoise,stock')
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean)

@@ -264,6 +264,7 @@ export default defineModule({
     },
   },
   routes: () => import('./routes.js'),
+  demo: async (ctx) => (await import('./database/seeders/demo.js')).default(ctx),
   // Sites that enabled 1.0.0 get the import permission's default grants.
   upgrade: async ({ client, from }) => {
     if (from.startsWith('1.0.'))
