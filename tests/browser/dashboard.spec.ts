@@ -23,6 +23,8 @@ test.group('Dashboard in a browser', () => {
         console.error('CSP violation: ' + event.violatedDirective + ' blocked ' + (event.blockedURI || 'inline')))`,
     })
     const page = await browserContext.newPage()
+    const errors: string[] = []
+    page.on('pageerror', (error) => errors.push(error.message))
     page.on('console', (message) => {
       if (/Content Security Policy|CSP violation/i.test(message.text())) {
         violations.push(message.text())
@@ -45,8 +47,22 @@ test.group('Dashboard in a browser', () => {
     const box = await canvas.boundingBox()
     assert.isAbove(box!.width, 0)
     assert.isAbove(box!.height, 0)
+    // The chart is drawn: some of the canvas's pixels are painted (a bar for this month).
+    const painted = async () =>
+      canvas.evaluate((element: HTMLCanvasElement) => {
+        const pixels = element
+          .getContext('2d')!
+          .getImageData(0, 0, element.width, element.height).data
+        let count = 0
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) count++
+        return count
+      })
+    const started = Date.now()
+    while ((await painted()) === 0 && Date.now() - started < 5000) await page.waitForTimeout(100)
+    assert.isAbove(await painted(), 0)
 
     await page.waitForTimeout(200)
     assert.deepEqual(violations, [])
+    assert.deepEqual(errors, [])
   })
 })
