@@ -39,7 +39,7 @@ test.group('Stock in a browser', () => {
     })
     await signIn(page, user.email)
 
-    await page.getByRole('navigation').getByRole('link', { name: 'Stock' }).click()
+    await page.getByRole('navigation').getByRole('link', { name: 'Stock', exact: true }).click()
     await page.waitForURL('/stock')
     await page.assertTextContains(page.locator('main'), 'Aucun article pour le moment')
 

@@ -31,11 +31,7 @@ test.group('Stock settings in a browser', () => {
     )
 
     // Settings → Stock, in the sidebar.
-    await page
-      .getByRole('navigation')
-      .getByRole('link', { name: 'Stock', exact: true })
-      .last()
-      .click()
+    await page.getByRole('navigation').getByRole('link', { name: 'Réglages Stock' }).click()
     await page.waitForURL('/settings/modules/stock/settings')
     const allow = page.getByLabel('Autoriser le stock négatif')
     assert.isFalse(await allow.isChecked())
