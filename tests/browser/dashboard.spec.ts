@@ -49,7 +49,7 @@ test.group('Dashboard in a browser', () => {
     assert.isAbove(box!.height, 0)
     // The chart is drawn: some of the canvas's pixels are painted (a bar for this month).
     const painted = async () =>
-      canvas.evaluate((element: HTMLCanvasElement) => {
+      canvas.evaluate((element: any) => {
         const pixels = element
           .getContext('2d')!
           .getImageData(0, 0, element.width, element.height).data
