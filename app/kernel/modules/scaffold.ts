@@ -26,6 +26,7 @@ export const RESERVED_MODULE_NAMES = [
   'imports',
   'jobs',
   'kernel',
+  'lists',
   'locale',
   'login',
   'logout',
