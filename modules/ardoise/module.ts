@@ -66,6 +66,16 @@ export default defineModule({
       title: 'title',
     },
   ],
+  // A saved calculation's history is shown to whoever may read the calculation (scoped find).
+  audited: {
+    'ardoise.calculation': {
+      label: { fr: 'Calcul ardoise', en: 'Slate calculation' },
+      readable: async (access, id) => {
+        const { default: CalculationService } = await import('./services/calculations.js')
+        return (await new CalculationService(access).readable(Number(id))) !== null
+      },
+    },
+  },
   routes: () => import('./routes.js'),
   // Each company gets the DTU 40.11 table as its first active version, and common formats.
   seed: async ({ client, companyId }) => {

@@ -217,10 +217,15 @@ export default class CalculationService {
   }
 
   async find(id: number) {
-    if (!Number.isInteger(id) || id < 1) throw notFound()
-    const calculation = await this.scoped().where('id', id).first()
+    const calculation = await this.readable(id)
     if (!calculation) throw notFound()
     return calculation
+  }
+
+  /** The calculation when it is in the user's read scope, else null. */
+  async readable(id: number) {
+    if (!Number.isInteger(id) || id < 1) return null
+    return this.scoped().where('id', id).first()
   }
 }
 

@@ -76,4 +76,30 @@ test.group('Saved slate calculations in a browser', () => {
     await page.assertQueryString({ search: 'grange' })
     await page.assertElementsCount(rows, 25)
   }).timeout(120_000)
+
+  test('a saved calculation shows its history', async ({ browserContext }) => {
+    const { user } = await companyWithUser('manager')
+    const page = await browserContext.newPage()
+    page.setDefaultNavigationTimeout(90_000)
+    await signIn(page, user.email)
+
+    // Saved from the calculator, on the worked example it opens with.
+    await page.goto('/ardoise')
+    await page.getByLabel('Titre du calcul').fill('Longère Kerbrat')
+    await page.getByRole('button', { name: 'Enregistrer le calcul' }).click()
+    await page.waitForURL(/\/ardoise\/calculations\/\d+$/)
+
+    const history = page.getByRole('region', { name: 'Historique' })
+    const created = history.locator('[data-event="created"]')
+    await created.waitFor({ timeout: 60_000 })
+    await page.assertElementsCount(history.locator('[data-event]'), 1)
+    await page.assertTextContains(created, 'Création')
+    await page.assertTextContains(created, 'manager user')
+    await page.assertTextContains(created.locator('dt').first(), 'Titre du calcul')
+    await page.assertTextContains(created.locator('[data-field="title"]'), 'Longère Kerbrat')
+    await page.assertTextContains(
+      created.locator('[data-field="tableLabel"]'),
+      'DTU 40.11 (1977/1993) — site normal v1'
+    )
+  }).timeout(120_000)
 })

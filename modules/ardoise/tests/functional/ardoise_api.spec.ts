@@ -565,3 +565,71 @@ test.group('Ardoise API: tables and formats', () => {
     ;(await client.delete(`/api/v1/ardoise/formats/${id}`).bearerToken(token)).assertStatus(404)
   })
 })
+
+test.group('Ardoise: history of a saved calculation', () => {
+  test('its audit entries are shown to whoever may read it, and to nobody else', async ({
+    client,
+    assert,
+  }) => {
+    const { company, token } = await apiUser('staff')
+    const saved = await client
+      .post('/api/v1/ardoise/calculations')
+      .bearerToken(token)
+      .json({ ...example, title: 'Grange Kerlann' })
+    saved.assertStatus(201)
+    const id = saved.body().data.id
+
+    const history = await client.get(`/api/v1/history/ardoise.calculation/${id}`).bearerToken(token)
+    history.assertStatus(200)
+    assert.deepEqual(
+      history.body().data.map((e: any) => e.event),
+      ['created']
+    )
+    assert.deepEqual(history.body().data[0].changes.title, [null, 'Grange Kerlann'])
+    assert.deepEqual(history.body().data[0].changes.feasible, [null, true])
+
+    // The page route the History tab reads, for a colleague who may read every calculation.
+    const technician = await memberOf(company.id, 'technician')
+    const web = await client
+      .get(`/history/ardoise.calculation/${id}`)
+      .loginAs(technician)
+      .accept('json')
+    web.assertStatus(200)
+    assert.lengthOf(web.body().data, 1)
+
+    // Outside the reader's scope: own scope on someone else's calculation, another company,
+    // a role without calculations, an id that does not exist.
+    const { user: own } = await memberWithGrants(company.id, [
+      { permission: 'ardoise.calculation.read', scope: 'own' },
+    ])
+    ;(
+      await client.get(`/api/v1/history/ardoise.calculation/${id}`).bearerToken(await tokenFor(own))
+    ).assertStatus(404)
+    const stranger = await apiUser('admin')
+    ;(
+      await client.get(`/api/v1/history/ardoise.calculation/${id}`).bearerToken(stranger.token)
+    ).assertStatus(404)
+    const portal = await memberOf(company.id, 'client')
+    ;(
+      await client
+        .get(`/api/v1/history/ardoise.calculation/${id}`)
+        .bearerToken(await tokenFor(portal))
+    ).assertStatus(404)
+    ;(
+      await client.get(`/api/v1/history/ardoise.calculation/${id + 1000}`).bearerToken(token)
+    ).assertStatus(404)
+  })
+
+  test('the audit page names saved calculations among the audited records', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await companyWithUser('admin')
+    const page = await client.get('/settings/audit').loginAs(user).withInertia()
+    page.assertStatus(200)
+    assert.deepInclude(page.inertiaProps.options.models, {
+      value: 'ardoise.calculation',
+      label: 'Calcul ardoise',
+    })
+  })
+})
