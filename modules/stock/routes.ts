@@ -55,6 +55,16 @@ export default defineRoutes({
       .use(can(PERMISSIONS.locationManage))
       .as('stock.locations.store')
     router
+      .get('/locations/:id', [StockController, 'location'])
+      .where('id', id)
+      .use(can(PERMISSIONS.locationRead))
+      .as('stock.locations.show')
+    router
+      .put('/locations/:id', [StockController, 'updateLocation'])
+      .where('id', id)
+      .use(can(PERMISSIONS.locationManage))
+      .as('stock.locations.update')
+    router
       .get('/movements/create', [StockController, 'newMovement'])
       .use(can(PERMISSIONS.movementCreate))
       .as('stock.movements.create')

@@ -10,6 +10,7 @@ import {
   updateArticleValidator,
   listArticlesValidator,
   createLocationValidator,
+  updateLocationValidator,
 } from '../validators/stock.js'
 import { articleToJson, locationToJson, movementToJson } from '../transformers/stock_transformer.js'
 import { customFields, toView } from '#kernel/custom_fields/custom_fields'
@@ -164,17 +165,73 @@ export default class StockController {
   }
 
   async locations(ctx: HttpContext) {
+    const archived = ctx.request.qs().archived === '1'
     const [locations, valuation, members] = await Promise.all([
-      new LocationService(ctx.access).list(),
+      new LocationService(ctx.access).list({ archived }),
       new LedgerService(ctx.access).valuation(),
       companyMembers(ctx.access.companyId),
     ])
+    // The parent warehouses of archived shelves, named even when archived themselves.
+    const warehouses = archived ? await new LocationService(ctx.access).list() : locations
     return ctx.inertia.render('stock/locations', {
       locations: locations.map(locationToJson),
+      warehouses: warehouses.filter((l) => l.kind === 'warehouse').map(locationToJson),
+      archived,
       valuation,
       members,
       can: this.#can(ctx),
     })
+  }
+
+  /** A location: what it holds (keyset pages of its levels), its details and history. */
+  async location(ctx: HttpContext) {
+    const service = new LocationService(ctx.access)
+    const location = await service.find(Number(ctx.params.id))
+    const cursor = ctx.request.qs().cursor
+    const ledger = new LedgerService(ctx.access)
+    const [levels, valuation, others, members, teams, manageable] = await Promise.all([
+      ledger
+        .levels({ locationId: location.id, limit: 50, cursor })
+        .catch(() => ledger.levels({ locationId: location.id, limit: 50 })),
+      ledger.valuation(),
+      service.list(),
+      companyMembers(ctx.access.companyId),
+      companyTeams(ctx.access.companyId),
+      service.scoped(PERMISSIONS.locationManage).where('id', location.id).first(),
+    ])
+    const parent = location.parentId
+      ? await service.find(location.parentId).catch(() => null)
+      : null
+    return ctx.inertia.render('stock/location', {
+      location: locationToJson(location),
+      parentName: parent?.name ?? null,
+      levels: levels.data,
+      nextCursor: levels.nextCursor,
+      cursor: typeof cursor === 'string' ? cursor : null,
+      valueCents:
+        valuation.locations.find((l: { locationId: number }) => l.locationId === location.id)
+          ?.valueCents ?? 0,
+      warehouses: others
+        .filter((l) => l.kind === 'warehouse' && l.id !== location.id)
+        .map(locationToJson),
+      members,
+      teams,
+      can: { ...this.#can(ctx), manageLocation: manageable !== null },
+    })
+  }
+
+  async updateLocation(ctx: HttpContext) {
+    const data = await ctx.request.validateUsing(updateLocationValidator)
+    const id = Number(ctx.params.id)
+    const location = await new LocationService(ctx.access).update(id, data)
+    const message =
+      data.archived === true
+        ? 'stock.location_archived'
+        : data.archived === false
+          ? 'stock.location_restored'
+          : 'stock.location_updated'
+    ctx.session.flash('success', ctx.i18n.t(message, { name: location.name }))
+    return ctx.response.redirect(`/stock/locations/${id}`)
   }
 
   async storeLocation(ctx: HttpContext) {

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import { Exception } from '@adonisjs/core/exceptions'
+import { HttpContext } from '@adonisjs/core/http'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { Access } from '#kernel/security/access'
 import { fieldError } from '#kernel/http/field_error'
@@ -25,6 +26,12 @@ function notFound() {
 }
 
 /** Warehouses, shelves (inside a warehouse) and vans (a technician's or a team's). */
+/** A refusal in the request's language (stock.errors.<key>), English outside a request. */
+function refusal(field: string, key: string, fallback: string) {
+  const i18n = HttpContext.get()?.i18n
+  return fieldError(field, i18n ? i18n.t(`stock.errors.${key}`) : fallback, key)
+}
+
 export default class LocationService {
   constructor(private access: Access) {}
 
@@ -84,6 +91,59 @@ export default class LocationService {
     }
   }
 
+  /**
+   * What an archive or a change of kind must not break: a location is archived
+   * only once empty (no stock, nothing reserved, no open count, no shelf still
+   * in use in it), and a warehouse keeps its kind while shelves are in it.
+   */
+  async #checkChange(
+    location: Location,
+    input: LocationInput & { archived?: boolean },
+    trx: TransactionClientContract
+  ) {
+    const shelves = () =>
+      trx.from('stock_locations').where('parent_id', location.id).whereNull('archived_at').first()
+    if (input.archived === true && location.archivedAt === null) {
+      const held = await trx
+        .from('stock_levels')
+        .where('location_id', location.id)
+        .where((q) => q.whereNot('quantity', 0).orWhereNot('reserved', 0))
+        .first()
+      if (held) {
+        throw refusal(
+          'archived',
+          'holds_stock',
+          'This location still holds stock: transfer it or adjust it to zero first'
+        )
+      }
+      const count = await trx
+        .from('stock_counts')
+        .where({ location_id: location.id, status: 'open' })
+        .first()
+      if (count) {
+        throw refusal('archived', 'open_count', 'An inventory count is open on this location')
+      }
+      if (await shelves()) {
+        throw refusal('archived', 'has_shelves', 'Archive the shelves of this warehouse first')
+      }
+    }
+    if (input.kind && input.kind !== location.kind && location.kind === 'warehouse') {
+      if (await shelves()) {
+        throw refusal('kind', 'kind_has_shelves', 'Shelves are in this warehouse: it stays one')
+      }
+    }
+    if (input.archived === false && location.archivedAt !== null && location.parentId) {
+      const parent = await trx
+        .from('stock_locations')
+        .where('id', location.parentId)
+        .whereNull('archived_at')
+        .first()
+      if (!parent) {
+        throw refusal('archived', 'parent_archived', 'Restore its warehouse first')
+      }
+    }
+  }
+
   async create(input: LocationInput & { name: string; kind: LocationKind }) {
     return db.transaction(async (trx) => {
       const location = new Location()
@@ -120,6 +180,7 @@ export default class LocationService {
       if (!location) throw notFound()
       const before = snapshot(location)
       const { archived, ...fields } = input
+      await this.#checkChange(location, input, trx)
       location.merge(Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)))
       if (archived !== undefined) {
         location.archivedAt = archived ? (location.archivedAt ?? DateTime.utc()) : null

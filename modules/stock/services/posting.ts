@@ -426,6 +426,9 @@ export default class PostingService {
       .scope(trx.from('stock_locations'), PERMISSIONS.locationRead, { owner: 'holder_user_id' })
       .whereIn('id', wanted)
       .whereNull('archived_at')
+      // Shared lock: an archive (which takes the row for update) waits for this
+      // document, then sees its stock; or this document waits and sees the archive.
+      .forShare()
       .select('id', 'name')
     const names = new Map<number, string>(rows.map((r) => [r.id as number, r.name as string]))
     const [from, to] = ids

@@ -126,8 +126,12 @@ test.group('Stock in a browser', () => {
     assert.equal(await text(page, '[data-location="Camionnette Paul"] [data-value]'), '4,50 €')
     assert.equal(await text(page, '[data-total-value]'), '36,00 €')
 
-    // Filtering the list by the van shows the article.
+    // The van's page lists what it holds; from there, the article list filtered by the van.
     await page.getByRole('link', { name: 'Camionnette Paul' }).click()
+    await page.waitForURL(/\/stock\/locations\/\d+$/)
+    assert.equal(await text(page, '[data-level="ROUL-6204"] [data-quantity]'), '1 u')
+    assert.equal(await text(page, '[data-location-value]'), '4,50 €')
+    await page.getByRole('link', { name: 'Voir ces articles dans la liste' }).click()
     await page.waitForURL(/\/stock\?locationId=\d+/)
     await page.assertVisible(page.locator('[data-article="ROUL-6204"]'))
 
