@@ -207,7 +207,6 @@ export default class StockController {
       parentName: parent?.name ?? null,
       levels: levels.data,
       nextCursor: levels.nextCursor,
-      cursor: typeof cursor === 'string' ? cursor : null,
       valueCents:
         valuation.locations.find((l: { locationId: number }) => l.locationId === location.id)
           ?.valueCents ?? 0,
