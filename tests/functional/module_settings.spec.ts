@@ -55,6 +55,14 @@ test.group('Module settings', () => {
     assert.equal(Number(audit[0].actor_id), user.id)
     const changes = JSON.parse(audit[0].changes)
     assert.deepEqual(changes, { allowNegative: [false, true] })
+
+    // Saving the same value again changes nothing and adds no entry.
+    ;(await client.patch(API).bearerToken(token).json({ allowNegative: true })).assertStatus(200)
+    const again = await db
+      .from('audit_logs')
+      .where({ event: 'settings.updated', model: 'kernel.module_settings', record_id: 'stock' })
+      .where('company_id', company.id)
+    assert.lengthOf(again, 1)
   })
 
   test('bad values and unknown settings are 422 on the field, and nothing is saved', async ({

@@ -111,7 +111,8 @@ export function validatorFor(module: string, declaration: SettingsDeclaration) {
  * Saves some of a module's settings for a company (values already validated)
  * and returns them all. One transaction: the company's row is locked while it
  * is merged, so two admins saving different fields at once both keep theirs;
- * the change is audited with the fields that changed.
+ * the change is audited with the fields that changed (a save changing
+ * nothing is not).
  */
 export async function updateModuleSettings(
   module: string,
@@ -154,6 +155,8 @@ export async function updateModuleSettings(
       .from('module_settings')
       .where('id', row.id)
       .update({ values: JSON.stringify(kept), updated_by: actor.userId ?? null, updated_at: now })
+    // A save that changes nothing leaves no entry in the trail.
+    if (JSON.stringify(before) === JSON.stringify(after)) return after
     await record(trx, {
       event: 'settings.updated',
       model: 'kernel.module_settings',
