@@ -27,6 +27,8 @@ export default await Env.create(new URL('../', import.meta.url), {
   QUEUE_WORKER: Env.schema.enum.optional(['inline', 'separate'] as const),
   SCHEDULER: Env.schema.enum.optional(['on', 'off'] as const),
   LOCK_STORE: Env.schema.enum.optional(['memory', 'redis'] as const),
+  DELIVERY_MAX_ATTEMPTS: Env.schema.number.optional(),
+  IMPORT_RETENTION_DAYS: Env.schema.number.optional(),
 
   SMTP_HOST: Env.schema.string.optional(),
   SMTP_PORT: Env.schema.number.optional(),

@@ -317,6 +317,7 @@ export const AUDIT_EVENTS = [
   'attachment.added',
   'attachment.removed',
   'import.applied',
+  'import.discarded',
   'job.retried',
   'job.discarded',
   'settings.updated',

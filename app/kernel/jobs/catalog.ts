@@ -5,6 +5,12 @@ import type { ScheduleDeclaration } from '../modules/define_module.js'
 import { ModuleError } from '../modules/errors.js'
 import { isModuleJobClass, type ModuleJob } from './module_job.js'
 
+/** What decides whether a job's or schedule's owner is enabled (a module manager, or the kernel's). */
+export type OwnerGate = Pick<ModuleManager, 'isEnabled'>
+
+/** The kernel is always on: its own jobs and schedules always run. */
+const kernelGate: OwnerGate = { isEnabled: async () => true }
+
 export interface RegisteredJob {
   /** `<module>.<key>`: the name the queue knows it by */
   name: string
@@ -12,7 +18,7 @@ export interface RegisteredJob {
   key: string
   jobClass: typeof ModuleJob
   /** The manager that knows whether its module is enabled */
-  manager: ModuleManager
+  manager: OwnerGate
 }
 
 export interface RegisteredSchedule extends ScheduleDeclaration {
@@ -21,7 +27,7 @@ export interface RegisteredSchedule extends ScheduleDeclaration {
   module: string
   /** `<module>.<job key>` */
   jobName: string
-  manager: ModuleManager
+  manager: OwnerGate
 }
 
 /** The queue name of a module's job. */
@@ -45,7 +51,29 @@ export class JobCatalog {
     this.#jobs.clear()
     this.#schedules = []
     this.#sources.clear()
+    await this.#addKernel()
     await this.add(registry, manager)
+  }
+
+  /** The kernel's own jobs and schedules (`kernel.<key>`, see kernel_jobs.ts). */
+  async #addKernel() {
+    const { KERNEL_JOBS, KERNEL_SCHEDULES } = await import('./kernel_jobs.js')
+    for (const [key, jobClass] of Object.entries(KERNEL_JOBS)) {
+      const name = jobName('kernel', key)
+      jobClass.options = { ...jobClass.options, name }
+      jobClass.module = 'kernel'
+      Locator.register(name, jobClass as any)
+      this.#jobs.set(name, { name, module: 'kernel', key, jobClass, manager: kernelGate })
+    }
+    this.#schedules.push(
+      ...KERNEL_SCHEDULES.map((schedule) => ({
+        ...schedule,
+        name: `kernel.${schedule.key}`,
+        module: 'kernel',
+        jobName: jobName('kernel', schedule.job),
+        manager: kernelGate,
+      }))
+    )
   }
 
   /**

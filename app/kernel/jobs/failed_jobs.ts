@@ -63,6 +63,56 @@ export async function recordFailure(job: ModuleJob<any>, error: Error) {
   }
 }
 
+/** The kernel job that delivers again a delivery given up (see `recordGivenUpDelivery`). */
+export const REDELIVER_JOB = 'kernel.redeliver'
+
+/**
+ * Lists a delivery the kernel gave up on (a notification mail, a workflow
+ * notify/email action) with the failed jobs, as the `kernel.redeliver` job
+ * with the delivery in its payload: admins see it at Settings → Jobs, and
+ * _Retry_ tries it again (with a fresh count of attempts) through that job.
+ * Never throws, like `recordFailure`.
+ */
+export async function recordGivenUpDelivery(
+  table: 'notification_mails' | 'workflow_deliveries',
+  id: number,
+  attempts: number,
+  error: Error
+) {
+  try {
+    const row = await db.from(table).where('id', id).first()
+    const payload =
+      table === 'notification_mails'
+        ? { delivery: 'mail', id, to: row?.email ?? null, type: row?.type ?? null }
+        : {
+            delivery: 'workflow',
+            id,
+            channel: row?.channel ?? null,
+            model: row?.model ?? null,
+            recordId: row?.record_id ?? null,
+            transition: row?.transition ?? null,
+          }
+    const what =
+      table === 'notification_mails'
+        ? `Mail to ${payload.to} (${payload.type})`
+        : `Workflow ${row?.channel ?? ''} action of ${row?.model ?? ''} #${row?.record_id ?? ''}`
+    const summary = `${what} given up after ${attempts} attempts: ${error.message}`
+    await db.table('failed_jobs').insert({
+      job_id: `${payload.delivery}:${id}:${attempts}:${Date.now()}`,
+      job: REDELIVER_JOB,
+      module: 'kernel',
+      queue: 'default',
+      payload: JSON.stringify(payload),
+      error: `${summary}\n${error.stack ?? ''}`.slice(0, ERROR_LIMIT),
+      attempts,
+      failed_at: dbNow(),
+    })
+    logger.warn({ delivery: payload.delivery, id, attempts }, 'delivery given up')
+  } catch (failure) {
+    logger.error({ err: failure, table, id }, 'given-up delivery not kept')
+  }
+}
+
 /** A copy of a payload fit to show: secrets hidden, long strings cut, bounded in size. */
 export function displayPayload(raw: string): string {
   let value: unknown

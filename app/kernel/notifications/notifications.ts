@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import i18nManager from '@adonisjs/i18n/services/main'
@@ -5,6 +6,8 @@ import type { QueryClientContract, TransactionClientContract } from '@adonisjs/l
 import registry from '#kernel/modules/registry'
 import { dbNow } from '#kernel/db/timestamp'
 import { keysetPage } from '#kernel/pagination/keyset'
+import { recordGivenUpDelivery } from '#kernel/jobs/failed_jobs'
+import { deliveryMaxAttempts } from '#config/housekeeping'
 import type { Label } from '../modules/define_module.js'
 
 /**
@@ -204,10 +207,12 @@ export async function notify(
     )
     const now = dbNow(trx)
     const rows: { id: number; userId: number; locale: string }[] = []
-    const mails: { email: string; locale: string }[] = []
+    const mails: number[] = []
     for (const recipient of recipients) {
       const chosen = channels.get(Number(recipient.id))!
-      if (chosen.email) mails.push({ email: recipient.email, locale: recipient.locale })
+      // Each mail is owed in the same transaction as the change: if the process
+      // dies before sending it, the delivery sweep finds it pending.
+      if (chosen.email) mails.push(await queueMail(trx, input, recipient, now))
       if (!chosen.inApp) continue
       const [inserted] = await trx
         .table('notifications')
@@ -248,12 +253,13 @@ export const notificationChannels: {
 /**
  * After the commit: each in-app row pushed to its user's live channel with
  * their new unread count, each mail sent. A failure is logged, never thrown:
- * the notifications are written and the caller's work is done.
+ * the notifications are written and the caller's work is done (a mail that
+ * failed stays owed, for the delivery sweep).
  */
 async function afterCommit(
   input: NotifyInput,
   rows: { id: number; userId: number; locale: string }[],
-  mails: { email: string; locale: string }[]
+  mails: number[]
 ) {
   try {
     if (rows.length) {
@@ -277,19 +283,125 @@ async function afterCommit(
   } catch (error) {
     logger.error({ err: error, type: input.type }, 'notification live push failed')
   }
-  for (const to of mails) {
-    try {
-      const title = JSON.stringify(input.title)
-      const body = input.body ? JSON.stringify(input.body) : null
-      await notificationChannels.mail(to, {
-        title: renderText(title, to.locale) ?? '',
-        body: renderText(body, to.locale),
-        link: input.link ?? null,
-      })
-    } catch (error) {
-      logger.error({ err: error, type: input.type }, 'notification mail failed')
-    }
+  for (const id of mails) {
+    await sendQueuedMail(id).catch((error) =>
+      logger.error({ err: error, type: input.type, mail: id }, 'notification mail not sent')
+    )
   }
+}
+
+/* Mails owed by notifications (`notification_mails`) */
+
+/** How long a sent-but-unconfirmed mail is left alone before it counts as interrupted. */
+export const MAIL_SENDING_TIMEOUT_MS = 15 * 60 * 1000
+
+async function queueMail(
+  trx: TransactionClientContract,
+  input: NotifyInput,
+  recipient: { id: number; email: string; locale: string },
+  now: string
+) {
+  const [inserted] = await trx
+    .table('notification_mails')
+    .insert({
+      company_id: input.companyId,
+      user_id: recipient.id,
+      type: input.type,
+      email: recipient.email,
+      locale: recipient.locale,
+      title: JSON.stringify(input.title),
+      body: input.body ? JSON.stringify(input.body) : null,
+      link: input.link ?? null,
+      status: 'pending',
+      attempts: 0,
+      created_at: now,
+    })
+    .returning('id')
+  return typeof inserted === 'object' ? Number(inserted.id) : Number(inserted)
+}
+
+function affected(result: unknown) {
+  return Array.isArray(result) ? result.length : Number(result)
+}
+
+/**
+ * Sends one owed mail, once: the row is claimed by a conditional update
+ * (pending → sending), so of two processes trying the same mail only one
+ * sends it. Sent, it is marked `sent`; a failure counts as an attempt and
+ * puts it back for the sweep after a backoff, or gives it up (`failed`,
+ * shown to admins) once out of attempts; `at` is the clock the next try is
+ * counted from. Answers what became of it
+ * (`taken`: not pending, or claimed by another process first).
+ */
+export async function sendQueuedMail(
+  id: number,
+  at: Date = new Date()
+): Promise<'sent' | 'failed' | 'taken'> {
+  const now = dbNow()
+  const claimed = await db
+    .from('notification_mails')
+    .where('id', id)
+    .where('status', 'pending')
+    .update({ status: 'sending', claimed_at: now, attempts: db.raw('attempts + 1') })
+  if (!affected(claimed)) return 'taken'
+  const row = await db.from('notification_mails').where('id', id).first()
+  if (!row) return 'taken'
+  try {
+    await notificationChannels.mail(
+      { email: row.email, locale: row.locale },
+      {
+        title: renderText(row.title, row.locale) ?? '',
+        body: renderText(row.body, row.locale),
+        link: row.link ?? null,
+      }
+    )
+  } catch (error) {
+    logger.error({ err: error, type: row.type, mail: id }, 'notification mail failed')
+    await deliveryFailed('notification_mails', row, error as Error, at)
+    return 'failed'
+  }
+  await db
+    .from('notification_mails')
+    .where('id', id)
+    .where('status', 'sending')
+    .update({ status: 'sent', sent_at: dbNow(), last_error: null })
+  return 'sent'
+}
+
+/** The wait before the next try after `attempts` failed ones: 1, 2, 4… minutes, at most an hour. */
+export function retryDelayMs(attempts: number) {
+  return Math.min(2 ** Math.max(0, attempts - 1), 60) * 60 * 1000
+}
+
+/**
+ * Records a failed attempt of a delivery (`notification_mails` or
+ * `workflow_deliveries`, whose `attempts` already counts it): back to
+ * pending with its next try, or given up once out of attempts — then kept
+ * with the failed jobs, where admins see it and may retry it.
+ */
+export async function deliveryFailed(
+  table: 'notification_mails' | 'workflow_deliveries',
+  row: { id: number | string; attempts: number | string },
+  error: Error,
+  at: Date = new Date()
+) {
+  const attempts = Number(row.attempts)
+  const giveUp = attempts >= deliveryMaxAttempts
+  const message = (error.message || String(error)).slice(0, 2000)
+  const next = DateTime.fromJSDate(at)
+    .toUTC()
+    .plus({ milliseconds: retryDelayMs(attempts) })
+  const updated = await db
+    .from(table)
+    .where('id', row.id)
+    .whereIn('status', ['pending', 'sending'])
+    .update({
+      status: giveUp ? 'failed' : 'pending',
+      last_error: message,
+      next_attempt_at: next.toFormat(db.connection().dialect.dateTimeFormat),
+    })
+  if (giveUp && affected(updated))
+    await recordGivenUpDelivery(table, Number(row.id), attempts, error)
 }
 
 /* A user's own notifications, in one company */

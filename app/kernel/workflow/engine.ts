@@ -290,7 +290,7 @@ export async function workflowPanel(access: Access, model: string, id: number) {
 
 /** The hook the notification service plugs in; until then deliveries stay queued. */
 export const workflowDelivery: {
-  deliver: (ids: number[]) => Promise<void> | void
+  deliver: (ids: number[]) => Promise<unknown> | void
 } = { deliver: () => {} }
 
 async function queueActions(
