@@ -16,7 +16,9 @@ export default class JobsController {
     const paging = await jobsPageValidator.validate(request.qs()).catch(() => ({}) as any)
     const [failed, runs, schedules] = await Promise.all([
       listFailedJobs({ cursor: paging.cursor }).catch(() => listFailedJobs()),
-      listScheduleRuns({ cursor: paging.runsCursor }).catch(() => listScheduleRuns()),
+      listScheduleRuns({ cursor: paging.runsCursor, schedule: paging.schedule }).catch(() =>
+        listScheduleRuns({ schedule: paging.schedule })
+      ),
       listSchedules(),
     ])
     return inertia.render('settings/jobs', {
@@ -26,6 +28,7 @@ export default class JobsController {
       runs: runs.data,
       runsNextCursor: runs.nextCursor,
       runsCursor: paging.runsCursor ?? null,
+      runsSchedule: paging.schedule ?? null,
       schedules,
     })
   }

@@ -4,6 +4,8 @@ import vine from '@vinejs/vine'
 export const jobsPageValidator = vine.create({
   cursor: vine.string().trim().maxLength(200).optional(),
   runsCursor: vine.string().trim().maxLength(200).optional(),
+  /** The page's runs, of one schedule (`<module>.<key>`) */
+  schedule: vine.string().trim().maxLength(150).optional(),
   limit: vine.number().withoutDecimals().range([1, 100]).optional(),
 })
 

@@ -5,7 +5,8 @@ import { BaseSchema } from '@adonisjs/lucid/schema'
  * notification owes, written in the notifying transaction, so a process that
  * dies between the commit and the sending leaves it pending for the kernel's
  * delivery sweep; workflow deliveries get the same attempt bookkeeping.
- * Imports get the index their retention sweep reads.
+ * Imports get the index their retention sweep reads, scheduled runs the one
+ * the jobs page lists one schedule's runs by.
  */
 export default class extends BaseSchema {
   async up() {
@@ -57,9 +58,17 @@ export default class extends BaseSchema {
       // The retention sweep: imports not applied, least recently touched first
       table.index(['status', 'updated_at'])
     })
+
+    this.schema.alterTable('schedule_runs', (table) => {
+      // One schedule's runs, newest first (keyset on id)
+      table.index(['schedule', 'id'])
+    })
   }
 
   async down() {
+    this.schema.alterTable('schedule_runs', (table) => {
+      table.dropIndex(['schedule', 'id'])
+    })
     this.schema.alterTable('imports', (table) => {
       table.dropIndex(['status', 'updated_at'])
     })

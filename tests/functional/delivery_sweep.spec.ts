@@ -7,8 +7,6 @@ import { notify, notificationChannels } from '#kernel/notifications/notification
 import { DELIVERY_GRACE_MS, redeliver, sweepDeliveries } from '#kernel/notifications/sweep'
 import { deliveryMaxAttempts } from '#config/housekeeping'
 import { dbNow } from '#kernel/db/timestamp'
-import catalog from '#kernel/jobs/catalog'
-import { Scheduler } from '#kernel/jobs/scheduler'
 
 /**
  * The delivery sweep: what a crash between a commit and its after-commit
@@ -289,6 +287,12 @@ test.group('Delivery sweep', () => {
       .bearerToken(await tokenFor(admin))
     listed.assertStatus(200)
     assert.equal(listed.body().data.job, 'kernel.redeliver')
+    const page = await client.get('/settings/jobs').loginAs(admin).withInertia()
+    const shown = page.inertiaProps.failed.find((j: any) => j.id === Number(failed[0].id))
+    assert.equal(
+      shown.error.split(':')[0],
+      `Mail to ${user.email} (kernel.workflow) given up after ${deliveryMaxAttempts} attempts`
+    )
 
     // The admin's retry dispatches the kernel's redeliver job (known, never disabled)…
     const retry = await client
@@ -363,32 +367,5 @@ test.group('Delivery sweep', () => {
       sent.filter((m) => m.email === user.email),
       0
     )
-  })
-
-  test('the kernel declares its schedules, which the scheduler runs like any other', async ({
-    assert,
-    client,
-  }) => {
-    const names = catalog.schedules().map((s) => s.name)
-    assert.includeMembers(names, ['kernel.deliveries', 'kernel.imports'])
-    const { user: admin } = await companyWithUser('admin')
-    const listed = await client
-      .get('/api/v1/admin/jobs/schedules')
-      .bearerToken(await tokenFor(admin))
-    listed.assertStatus(200)
-    const deliveries = listed.body().data.find((s: any) => s.name === 'kernel.deliveries')
-    assert.equal(deliveries.module, 'kernel')
-    assert.equal(deliveries.cron, '* * * * *')
-    assert.isTrue(deliveries.enabled)
-
-    const schedule = catalog.schedules().find((s) => s.name === 'kernel.deliveries')!
-    const tick = new Date(Date.UTC(2031, 0, 1) + Math.floor(Math.random() * 1e6) * 60_000)
-    assert.isTrue(await new Scheduler().run(schedule, tick))
-    const run = await db
-      .from('schedule_runs')
-      .where('schedule', 'kernel.deliveries')
-      .orderBy('id', 'desc')
-      .first()
-    assert.equal(run.outcome, 'succeeded')
   })
 })

@@ -41,14 +41,27 @@ class DiscardImports extends ModuleJob {
   }
 }
 
+/** Forgets scheduled runs past their retention (the delivery sweep alone logs one a minute). */
+class PruneScheduleRuns extends ModuleJob {
+  static options = { maxRetries: 0 }
+
+  async handle() {
+    const { pruneScheduleRuns } = await import('./scheduler.js')
+    const pruned = await pruneScheduleRuns()
+    if (pruned) logger.info({ pruned }, 'old scheduled runs forgotten')
+  }
+}
+
 export const KERNEL_JOBS: Record<string, typeof ModuleJob<any>> = {
   sweep_deliveries: SweepDeliveries,
   redeliver: Redeliver,
   discard_imports: DiscardImports,
+  prune_schedule_runs: PruneScheduleRuns,
 }
 
 export const KERNEL_SCHEDULES: ScheduleDeclaration[] = [
   // Past the grace period only, so it never races the after-commit delivery.
   { key: 'deliveries', cron: '* * * * *', job: 'sweep_deliveries' },
   { key: 'imports', cron: '40 3 * * *', job: 'discard_imports' },
+  { key: 'runs', cron: '50 3 * * *', job: 'prune_schedule_runs' },
 ]

@@ -146,6 +146,27 @@ export class Scheduler {
   }
 }
 
+/** How long scheduled runs stay in `schedule_runs` (a schedule every minute logs 1 440 a day). */
+export const SCHEDULE_RUNS_RETENTION_DAYS = 30
+
+/**
+ * Forgets the runs whose tick is older than the retention period (the
+ * kernel schedule `kernel.runs`, nightly). Ticks that old are never claimed
+ * again, so their rows no longer guard anything. Answers how many went.
+ */
+export async function pruneScheduleRuns(
+  options: { now?: Date; days?: number } = {}
+): Promise<number> {
+  const days = options.days ?? SCHEDULE_RUNS_RETENTION_DAYS
+  const cutoff = new Date((options.now ?? new Date()).getTime() - days * 24 * 3600 * 1000)
+  const deleted = await db
+    .from('schedule_runs')
+    .where('tick_at', '<', dbTime(cutoff))
+    .whereNot('outcome', 'running')
+    .delete()
+  return Array.isArray(deleted) ? deleted.length : Number(deleted)
+}
+
 function iso(value: string | Date | null) {
   if (value === null) return null
   const date =
