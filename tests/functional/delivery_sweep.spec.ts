@@ -7,6 +7,10 @@ import { notify, notificationChannels } from '#kernel/notifications/notification
 import { DELIVERY_GRACE_MS, redeliver, sweepDeliveries } from '#kernel/notifications/sweep'
 import { deliveryMaxAttempts } from '#config/housekeeping'
 import { dbNow } from '#kernel/db/timestamp'
+import { resolveAccess } from '#kernel/security/access'
+import { fire } from '#kernel/workflow/engine'
+import type { WorkflowDefinition } from '#kernel/workflow/types'
+import { LIFECYCLE_WORKFLOW } from '#modules/contacts/workflow'
 
 /**
  * The delivery sweep: what a crash between a commit and its after-commit
@@ -366,6 +370,108 @@ test.group('Delivery sweep', () => {
     assert.lengthOf(
       sent.filter((m) => m.email === user.email),
       0
+    )
+  })
+})
+
+test.group('Delivery sweep: a transition committed, then the process dies', (group) => {
+  const MODEL = 'contacts.contact'
+  // Workflow versions are the site's: put the default back after publishing.
+  group.each.teardown(async () => {
+    await db.from('workflow_drafts').where('model', MODEL).delete()
+    const latest = await db.from('workflow_versions').where('model', MODEL).max('version as v')
+    const { user } = await companyWithUser('admin')
+    await db.table('workflow_versions').insert({
+      model: MODEL,
+      version: Number(latest[0].v) + 1,
+      definition: JSON.stringify(LIFECYCLE_WORKFLOW.definition),
+      published_at: dbNow(),
+      published_by: user.id,
+    })
+  })
+
+  test('its notify and email actions are delivered by the sweep, once', async ({
+    client,
+    assert,
+  }) => {
+    const { company, user: admin } = await companyWithUser('admin')
+    const owner = await memberOf(company.id, 'staff')
+    const manager = await memberOf(company.id, 'manager')
+    const token = await tokenFor(admin)
+    const definition: WorkflowDefinition = structuredClone(LIFECYCLE_WORKFLOW.definition)
+    definition.transitions[0].actions = [
+      ...(definition.transitions[0].actions ?? []),
+      { type: 'notify', owner: true, message: { fr: 'Contact gagné', en: 'Contact won' } },
+      { type: 'email', roles: ['manager'], message: { fr: 'Nouveau client', en: 'New client' } },
+    ]
+    ;(
+      await client
+        .put(`/api/v1/admin/workflows/${MODEL}/draft`)
+        .bearerToken(token)
+        .json({ definition })
+    ).assertStatus(200)
+    ;(
+      await client.post(`/api/v1/admin/workflows/${MODEL}/publish`).bearerToken(token)
+    ).assertStatus(201)
+    const created = await client
+      .post('/api/v1/contacts')
+      .bearerToken(token)
+      .json({ kind: 'company', name: 'Couvertures Lebreton', ownerId: owner.id })
+    created.assertStatus(201)
+    const contactId = Number(created.body().data.id)
+
+    const access = (await resolveAccess(admin.id, company.id))!
+    const { sent } = await recordingMails(async () => {
+      await commitThenCrash((trx) =>
+        fire(access, MODEL, contactId, definition.transitions[0].key, { client: trx })
+      )
+      // Committed: the state moved and the deliveries are owed, none delivered yet.
+      const owed = await db
+        .from('workflow_deliveries')
+        .where('company_id', company.id)
+        .where('record_id', String(contactId))
+        .orderBy('id')
+      assert.deepEqual(
+        owed.map((d) => [d.channel, d.status]),
+        [
+          ['notify', 'pending'],
+          ['email', 'pending'],
+        ]
+      )
+      const kernelNotes = () =>
+        db
+          .from('notifications')
+          .whereIn('user_id', [owner.id, manager.id])
+          .where('type', 'like', 'kernel.%')
+      assert.lengthOf(await kernelNotes(), 0)
+
+      await sweepDeliveries({ now: afterGrace() })
+      await sweepDeliveries({ now: afterGrace(60_000) })
+      const done = await db.from('workflow_deliveries').whereIn(
+        'id',
+        owed.map((d) => d.id)
+      )
+      assert.isTrue(done.every((d) => d.status === 'delivered' && Number(d.attempts) === 1))
+    })
+    const ownerNotes = await db
+      .from('notifications')
+      .where('user_id', owner.id)
+      .where('type', 'like', 'kernel.%')
+    assert.deepEqual(
+      ownerNotes.map((n) => [n.type, n.record_id]),
+      [['kernel.workflow', String(contactId)]]
+    )
+    const managerNotes = await db
+      .from('notifications')
+      .where('user_id', manager.id)
+      .where('type', 'like', 'kernel.%')
+    assert.deepEqual(
+      managerNotes.map((n) => n.type),
+      ['kernel.workflow_email']
+    )
+    assert.deepEqual(
+      sent.filter((m) => [owner.email, manager.email].includes(m.email)),
+      [{ email: manager.email, title: 'Nouveau client' }]
     )
   })
 })
