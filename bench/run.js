@@ -24,37 +24,51 @@
  * BENCH_ONLY=numbering runs this part alone (after the build and sign-in).
  *
  * Stock: a second database with 20 000 articles and 1 000 000 movements
- * (BENCH_STOCK_ARTICLES, BENCH_STOCK_MOVEMENTS), its levels list and article
- * pages, and BENCH_STOCK_CONNECTIONS (100) clients posting receipts at once.
- * See bench/stock.js. BENCH_ONLY=stock runs this part alone.
+ * (BENCH_STOCK_ARTICLES, BENCH_STOCK_MOVEMENTS) of every type, its levels
+ * list and article pages, and BENCH_STOCK_CONNECTIONS (100) clients posting
+ * receipts, issues (BENCH_STOCK_CONTENDED units fought over), transfers, then
+ * all mixed, each run's invariants checked; on PostgreSQL too when
+ * BENCH_STOCK_PG_DATABASE names a database. See bench/stock.js.
+ * BENCH_ONLY=stock runs this part alone. A failed invariant exits non-zero.
+ *
+ * BENCH_SMALL=1 runs everything on small data in their own files (5 000
+ * contacts, 500 articles, 20 000 movements, 3 s a target): a quick check that
+ * the bench works, not figures.
  */
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { loadavg } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { describeNumbering, measureNumbering } from './numbering.js'
 import {
-  describeReceipts,
-  measureReceipts,
+  describePosting,
+  measurePosting,
+  pgDatabase,
   prepareStock,
+  removeStockFile,
+  sqliteDatabase,
   stockFile,
   stockFixtures,
 } from './stock.js'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
+// BENCH_SMALL=1: a quick check of the whole run on small data (its own files), not figures.
+const small = Boolean(process.env.BENCH_SMALL)
 const settings = {
-  duration: Number(process.env.BENCH_DURATION ?? 10),
+  duration: Number(process.env.BENCH_DURATION ?? (small ? 3 : 10)),
   connections: Number(process.env.BENCH_CONNECTIONS ?? 64),
-  warmup: Number(process.env.BENCH_WARMUP ?? 3),
-  contacts: Number(process.env.BENCH_CONTACTS ?? 100_000),
+  warmup: Number(process.env.BENCH_WARMUP ?? (small ? 1 : 3)),
+  contacts: Number(process.env.BENCH_CONTACTS ?? (small ? 5_000 : 100_000)),
 }
-settings.stockArticles = Number(process.env.BENCH_STOCK_ARTICLES ?? 20_000)
-settings.stockMovements = Number(process.env.BENCH_STOCK_MOVEMENTS ?? 1_000_000)
+settings.stockArticles = Number(process.env.BENCH_STOCK_ARTICLES ?? (small ? 500 : 20_000))
+settings.stockMovements = Number(process.env.BENCH_STOCK_MOVEMENTS ?? (small ? 20_000 : 1_000_000))
 settings.stockConnections = Number(process.env.BENCH_STOCK_CONNECTIONS ?? 100)
+settings.stockContended = Number(process.env.BENCH_STOCK_CONTENDED ?? 20 * settings.duration)
 const only = process.env.BENCH_ONLY ?? ''
 const withStock = only === '' || only === 'stock'
 settings.deep = Number(process.env.BENCH_DEEP ?? Math.floor(settings.contacts * 0.9))
@@ -62,7 +76,7 @@ const PAGE_SIZE = 50
 // The demo manager: a permission-scoped member, as most users are (admins also
 // need a second factor to sign in, which a benchmark cannot type).
 const DEMO_LOGIN = { email: 'manager@demo.charpente.fr', password: 'charpente-demo' }
-const sqliteFile = 'tmp/bench.sqlite3'
+const sqliteFile = small ? 'tmp/bench-small.sqlite3' : 'tmp/bench.sqlite3'
 
 if (Number(process.versions.node.split('.')[0]) < 24) {
   console.error('Run the benchmark with `npm run bench` (it uses the project’s Node 24).')
@@ -272,21 +286,6 @@ function createToken(what, env = appEnv) {
 }
 const token = only === 'stock' ? '' : createToken('node ace token:create')
 
-// The stock part: its own SQLite file, with the stock module enabled.
-const stockEnv = { ...appEnv, SQLITE_FILE: stockFile, MODULES: 'contacts,stock' }
-let stockToken = ''
-if (withStock) {
-  prepareStock({
-    articles: settings.stockArticles,
-    movements: settings.stockMovements,
-    run,
-    step,
-    env: stockEnv,
-    login: DEMO_LOGIN,
-  })
-  stockToken = createToken('node ace token:create (stock)', stockEnv)
-}
-
 /* ------------------------------------------------------------------ build */
 
 if (!process.env.BENCH_SKIP_BUILD || !existsSync('build/bin/server.js')) {
@@ -378,16 +377,97 @@ function inertiaVersion(html) {
 
 /* ------------------------------------------------------------------ stock */
 
+/*
+ * The stock part runs on its own database with the stock module enabled: the
+ * SQLite file, then a PostgreSQL database when BENCH_STOCK_PG_DATABASE names
+ * one. Each run is seeded once (kept between runs), its ledger checked with
+ * stock:verify, then measured; a failed invariant fails the whole bench.
+ */
 const stockResults = {}
-if (withStock) {
+const stockFailures = []
+
+function loadAverage() {
+  return loadavg().map((value) => Number(value.toFixed(2)))
+}
+
+function verifyStock(env) {
+  const started = performance.now()
+  const verify = spawnSync(process.execPath, ['ace.js', 'stock:verify', '--json'], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  const ms = Math.round(performance.now() - started)
+  let report = null
+  try {
+    report = JSON.parse(verify.stdout.slice(verify.stdout.indexOf('{')))
+  } catch {}
+  if (!report) {
+    return {
+      ok: false,
+      ms,
+      summary: `no report (exit ${verify.status}) ${verify.stderr.slice(0, 500)}`,
+    }
+  }
+  const mismatches = report.mismatches.length
+  return {
+    ok: verify.status === 0 && mismatches === 0,
+    ms,
+    levels: report.levels,
+    articles: report.articles,
+    lines: report.lines,
+    mismatches,
+    summary:
+      `${report.levels} levels, ${report.articles} articles, ${report.lines} lines: ` +
+      `${mismatches} mismatch(es)` +
+      (mismatches ? ` — ${JSON.stringify(report.mismatches.slice(0, 3))}` : ''),
+  }
+}
+
+async function stockSuite({ engine, env, open, reset }) {
+  const results = { engine }
+  stockResults[engine] = results
+  const fail = (what) => {
+    stockFailures.push(`${engine}: ${what}`)
+    console.log(`  !! ${what}`)
+  }
+  const seeded = await prepareStock({
+    articles: settings.stockArticles,
+    movements: settings.stockMovements,
+    step,
+    login: DEMO_LOGIN,
+    open,
+    reset,
+    prepare: (demo) =>
+      run(
+        ['ace.js', 'app:prepare', ...(demo ? ['--demo'] : [])],
+        `node ace app:prepare (stock, ${engine})`,
+        env
+      ),
+  })
+  if (seeded) {
+    step('node ace stock:verify on the seeded ledger')
+    results.seedVerify = verifyStock(env)
+    console.log(`  ${results.seedVerify.summary} (${results.seedVerify.ms} ms)`)
+    if (!results.seedVerify.ok) fail(`stock:verify after seeding: ${results.seedVerify.summary}`)
+  }
+  const database = await open()
+  const settingsRow = await database.all(
+    'SELECT allow_negative FROM stock_settings WHERE company_id = (SELECT min(id) FROM companies)'
+  )
+  if (settingsRow.some((row) => Boolean(row.allow_negative))) {
+    throw new Error('The bench company allows negative stock: the posting runs need it off')
+  }
+  const stockToken = createToken(`node ace token:create (stock, ${engine})`, env)
   const stockPort = await freePort()
   const stockUrl = `http://127.0.0.1:${stockPort}`
   const stockServer = start(
     ['bin/server.js'],
     {
-      ...stockEnv,
+      ...env,
       APP_KEY: appKey,
-      SQLITE_FILE: `../${stockFile}`,
+      ...(env.DB_CONNECTION === 'sqlite' ? { SQLITE_FILE: `../${stockFile}` } : {}),
       PORT: String(stockPort),
       APP_URL: stockUrl,
     },
@@ -395,10 +475,13 @@ if (withStock) {
   )
   await waitFor(`${stockUrl}/health/live`, stockServer)
   const stockCookie = await signIn(stockUrl)
-  const fixtures = stockFixtures()
+  const fixtures = await stockFixtures(database)
+  results.data = { ...fixtures, articleIds: undefined }
   step(
-    `stock data: ${fixtures.articles} articles, ${fixtures.movements} movements, ` +
-      `${fixtures.lines} lines, ${fixtures.levels} levels; article ${fixtures.articleId} has ` +
+    `stock data (${engine}): ${fixtures.articles} articles, ${fixtures.movements} documents ` +
+      `(${Object.entries(fixtures.byType)
+        .map(([type, n]) => `${n} ${type}s`)
+        .join(', ')}), ${fixtures.levels} levels; article ${fixtures.articleId} has ` +
       `${fixtures.articleLines} movement lines`
   )
   const stockApi = { authorization: `Bearer ${stockToken}`, accept: 'application/json' }
@@ -453,44 +536,86 @@ if (withStock) {
     }
   }
   console.log(
-    `\nStock: autocannon, ${settings.connections} connections, ${settings.duration} s per target` +
-      ` (after ${settings.warmup} s of warm-up)\n`
+    `\nStock (${engine}): autocannon, ${settings.connections} connections, ` +
+      `${settings.duration} s per target (after ${settings.warmup} s of warm-up), ` +
+      `Node ${process.versions.node}\n`
   )
   for (const target of stockTargets) {
     if (settings.warmup > 0) await load(target, settings.warmup, false)
-    stockResults[target.key] = await load(target, settings.duration, true)
-    console.log(describeLoad(target, stockResults[target.key]))
+    const loadBefore = loadAverage()
+    results[target.key] = { ...(await load(target, settings.duration, true)), loadBefore }
+    console.log(`${describeLoad(target, results[target.key])}  load ${loadBefore.join(' ')}`)
   }
+
   console.log(
-    `\nStock: ${settings.stockConnections} clients posting receipts at once, ${settings.duration} s`
+    `\nStock (${engine}): ${settings.stockConnections} clients posting at once, ` +
+      `${settings.duration} s a run; invariants and stock:verify after each`
   )
-  stockResults.receipts = await measureReceipts({
-    url: stockUrl,
-    token: stockToken,
-    connections: settings.stockConnections,
-    duration: settings.duration,
-    cpu: () => cpuMs(stockServer.pid),
-    fixtures,
-  })
-  console.log(describeReceipts(stockResults.receipts))
+  results.posting = {}
+  const kinds = ['receipts', 'issues', 'transfers', 'mixed']
+  for (const [offset, kind] of kinds.entries()) {
+    const loadBefore = loadAverage()
+    const r = await measurePosting({
+      kind,
+      api: { url: stockUrl, token: stockToken },
+      database,
+      connections: settings.stockConnections,
+      duration: settings.duration,
+      contendedUnits: settings.stockContended,
+      offset,
+      cpu: () => cpuMs(stockServer.pid),
+      verify: () => verifyStock(env),
+    })
+    r.loadBefore = loadBefore
+    results.posting[kind] = r
+    console.log(`${describePosting(r)}\n  load average before the run: ${loadBefore.join(' ')}`)
+    for (const c of r.checks.filter((item) => !item.ok)) fail(`${kind}: ${c.name}: ${c.detail}`)
+  }
   stockServer.kill('SIGTERM')
-  step('node ace stock:verify (levels, totals and average costs against the ledger)')
-  const verifyStarted = performance.now()
-  const verify = spawnSync(process.execPath, ['ace.js', 'stock:verify', '--json'], {
-    cwd: root,
+  await database.close()
+}
+
+if (withStock) {
+  const stockEnv = { ...appEnv, SQLITE_FILE: stockFile, MODULES: 'contacts,stock' }
+  await stockSuite({
+    engine: 'sqlite',
     env: stockEnv,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
+    open: () => sqliteDatabase(stockFile),
+    reset: removeStockFile,
   })
-  stockResults.verify = {
-    exitCode: verify.status,
-    ms: Math.round(performance.now() - verifyStarted),
-    output: verify.stdout.trim().slice(0, 2000),
+  if (process.env.BENCH_STOCK_PG_DATABASE) {
+    const pgConfig = {
+      host: process.env.DB_HOST ?? '127.0.0.1',
+      port: Number(process.env.DB_PORT ?? 5432),
+      user: process.env.DB_USER ?? 'postgres',
+      password: process.env.DB_PASSWORD || undefined,
+      database: process.env.BENCH_STOCK_PG_DATABASE,
+    }
+    await stockSuite({
+      engine: 'pg',
+      env: {
+        ...stockEnv,
+        DB_CONNECTION: 'pg',
+        DB_HOST: pgConfig.host,
+        DB_PORT: String(pgConfig.port),
+        DB_USER: pgConfig.user,
+        DB_PASSWORD: process.env.DB_PASSWORD ?? '',
+        DB_DATABASE: pgConfig.database,
+      },
+      open: () => pgDatabase(pgConfig),
+      // A reseed starts from an empty database.
+      reset: async () => {
+        const database = await pgDatabase(pgConfig)
+        await database.all('DROP SCHEMA public CASCADE')
+        await database.all('CREATE SCHEMA public')
+        await database.close()
+      },
+    })
   }
-  console.log(
-    `  stock:verify exit ${verify.status} in ${stockResults.verify.ms} ms: ` +
-      `${stockResults.verify.output.slice(0, 500)}${verify.stderr.slice(0, 500)}`
-  )
+  if (stockFailures.length) {
+    console.log(`\nStock: ${stockFailures.length} invariant(s) FAILED`)
+    for (const failure of stockFailures) console.log(`  ${failure}`)
+  }
 }
 
 if (only === 'stock') {
@@ -500,7 +625,7 @@ if (only === 'stock') {
   )
   console.log('\nFigures saved to tmp/bench-stock.json')
   stopAll()
-  process.exit(0)
+  process.exit(stockFailures.length ? 1 : 0)
 }
 
 /* -------------------------------------------------------------- numbering */
@@ -830,4 +955,4 @@ writeFileSync(
 )
 console.log('\nFigures saved to tmp/bench-results.json')
 stopAll()
-process.exit(0)
+process.exit(stockFailures.length ? 1 : 0)
