@@ -575,15 +575,23 @@ async function stockSuite({ engine, env, open, reset }) {
   await database.close()
 }
 
+// BENCH_STOCK_ENGINES=pg measures PostgreSQL alone.
+const stockEngines = (
+  process.env.BENCH_STOCK_ENGINES ?? (process.env.BENCH_STOCK_PG_DATABASE ? 'sqlite,pg' : 'sqlite')
+).split(',')
 if (withStock) {
   const stockEnv = { ...appEnv, SQLITE_FILE: stockFile, MODULES: 'contacts,stock' }
-  await stockSuite({
-    engine: 'sqlite',
-    env: stockEnv,
-    open: () => sqliteDatabase(stockFile),
-    reset: removeStockFile,
-  })
-  if (process.env.BENCH_STOCK_PG_DATABASE) {
+  if (stockEngines.includes('sqlite')) {
+    await stockSuite({
+      engine: 'sqlite',
+      env: stockEnv,
+      open: () => sqliteDatabase(stockFile),
+      reset: removeStockFile,
+    })
+  }
+  if (stockEngines.includes('pg')) {
+    if (!process.env.BENCH_STOCK_PG_DATABASE)
+      throw new Error('Name the database: BENCH_STOCK_PG_DATABASE')
     const pgConfig = {
       host: process.env.DB_HOST ?? '127.0.0.1',
       port: Number(process.env.DB_PORT ?? 5432),
