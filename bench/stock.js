@@ -88,6 +88,13 @@ export function sqliteDatabase(file, { readonly = false } = {}) {
       )
       for (const row of rows) statement.run(...row)
     },
+    /** Sets `columns` on the rows of `table` whose id is each row's first value. */
+    async update(table, columns, rows) {
+      const statement = prepare(
+        `UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`
+      )
+      for (const [id, ...values] of rows) statement.run(...values, id)
+    },
     async close() {
       database.close()
     },
@@ -97,6 +104,7 @@ export function sqliteDatabase(file, { readonly = false } = {}) {
 export async function pgDatabase(config) {
   const client = new pg.Client(config)
   await client.connect()
+  const types = new Map()
   const dollars = (sql) => {
     let n = 0
     return sql.replace(/\?/g, () => `$${(n += 1)}`)
@@ -107,19 +115,32 @@ export async function pgDatabase(config) {
       return (await client.query(dollars(sql), params)).rows
     },
     async insert(table, columns, rows) {
-      // Many rows a statement, within PostgreSQL's 65 535 parameters.
-      const per = Math.floor(60_000 / columns.length)
-      for (let from = 0; from < rows.length; from += per) {
-        const chunk = rows.slice(from, from + per)
-        let n = 0
-        const values = chunk
-          .map(() => `(${columns.map(() => `$${(n += 1)}`).join(', ')})`)
-          .join(', ')
+      // One array a column, unnested: a statement carries thousands of rows and the
+      // server parses one parameter a column, not one a value.
+      if (!types.has(table)) {
+        const { rows: found } = await client.query(
+          'SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $1',
+          [table]
+        )
+        types.set(table, new Map(found.map((c) => [c.column_name, c.data_type])))
+      }
+      const casts = columns.map((c, i) => `$${i + 1}::${types.get(table).get(c)}[]`)
+      for (let from = 0; from < rows.length; from += 20_000) {
+        const chunk = rows.slice(from, from + 20_000)
         await client.query(
-          `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`,
-          chunk.flat()
+          `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${casts.join(', ')})`,
+          columns.map((_, i) => chunk.map((row) => row[i]))
         )
       }
+    },
+    async update(table, columns, rows) {
+      const casts = ['$1::integer[]', ...columns.map((_, i) => `$${i + 2}::bigint[]`)]
+      const names = ['id', ...columns]
+      await client.query(
+        `UPDATE ${table} SET ${columns.map((c) => `${c} = v.${c}`).join(', ')}
+         FROM unnest(${casts.join(', ')}) AS v(${names.join(', ')}) WHERE ${table}.id = v.id`,
+        names.map((_, i) => rows.map((row) => row[i]))
+      )
     },
     async close() {
       await client.end()
@@ -513,12 +534,11 @@ async function seedLedger(database, { articles, movements, login }) {
       ['company_id', 'article_id', 'location_id', 'quantity', 'updated_at'],
       levels
     )
-    for (let a = 0; a < articles; a++) {
-      await database.all(
-        'UPDATE stock_articles SET quantity_on_hand = ?, average_cost_cents = ? WHERE id = ?',
-        [onHand[a], average[a], articleIds[a]]
-      )
-    }
+    await database.update(
+      'stock_articles',
+      ['quantity_on_hand', 'average_cost_cents'],
+      articleIds.map((id, a) => [id, onHand[a], average[a]])
+    )
     // Each series goes on after the seeded numbers.
     for (const type of TYPES) {
       const serie = series[type]
