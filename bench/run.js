@@ -68,7 +68,9 @@ const settings = {
 settings.stockArticles = Number(process.env.BENCH_STOCK_ARTICLES ?? (small ? 500 : 20_000))
 settings.stockMovements = Number(process.env.BENCH_STOCK_MOVEMENTS ?? (small ? 20_000 : 1_000_000))
 settings.stockConnections = Number(process.env.BENCH_STOCK_CONNECTIONS ?? 100)
-settings.stockContended = Number(process.env.BENCH_STOCK_CONTENDED ?? 20 * settings.duration)
+// Units on the contended level; by default what its clients would issue in half a run at
+// the receipts' pace, so that it runs out midway on a fast machine as on a slow one.
+settings.stockContended = Number(process.env.BENCH_STOCK_CONTENDED ?? 0)
 const only = process.env.BENCH_ONLY ?? ''
 const withStock = only === '' || only === 'stock'
 settings.deep = Number(process.env.BENCH_DEEP ?? Math.floor(settings.contacts * 0.9))
@@ -553,6 +555,7 @@ async function stockSuite({ engine, env, open, reset }) {
   )
   results.posting = {}
   const kinds = ['receipts', 'issues', 'transfers', 'mixed']
+  let pace = 0
   for (const [offset, kind] of kinds.entries()) {
     const loadBefore = loadAverage()
     const r = await measurePosting({
@@ -561,12 +564,14 @@ async function stockSuite({ engine, env, open, reset }) {
       database,
       connections: settings.stockConnections,
       duration: settings.duration,
-      contendedUnits: settings.stockContended,
+      contendedUnits: settings.stockContended || undefined,
+      pace,
       offset,
       cpu: () => cpuMs(stockServer.pid),
       verify: () => verifyStock(env),
     })
     r.loadBefore = loadBefore
+    if (kind === 'receipts') pace = r.documentsPerSecond
     results.posting[kind] = r
     console.log(`${describePosting(r)}\n  load average before the run: ${loadBefore.join(' ')}`)
     for (const c of r.checks.filter((item) => !item.ok)) fail(`${kind}: ${c.name}: ${c.detail}`)

@@ -827,7 +827,8 @@ export async function measurePosting({
   database,
   connections,
   duration,
-  contendedUnits,
+  contendedUnits: units,
+  pace,
   offset,
   cpu,
   verify,
@@ -845,6 +846,9 @@ export async function measurePosting({
     wanted.push({ articleId: shuttle.articleId, locationId: shuttle.warehouse, atLeast: plenty })
     wanted.push({ articleId: shuttle.articleId, locationId: shuttle.van, atLeast: plenty })
   }
+  const contenders = clients.filter((c) => c.role === 'contended').length
+  const contendedUnits =
+    units ?? Math.max(5, Math.round((pace * duration * contenders) / clients.length / 2))
   if (contendedLevel) wanted.push({ ...contendedLevel, exactly: contendedUnits * UNIT })
   await stockUp(api, database, wanted)
 
@@ -1023,7 +1027,14 @@ export async function measurePosting({
     kind,
     clients: clients.length,
     roles: Object.fromEntries(
-      roles.map((role) => [role, clients.filter((c) => c.role === role).length])
+      roles.map((role) => [
+        role,
+        {
+          clients: clients.filter((c) => c.role === role).length,
+          created: count(role, 201),
+          refused: count(role, 409),
+        },
+      ])
     ),
     duration,
     requests,
