@@ -455,10 +455,12 @@ async function stockSuite({ engine, env, open, reset }) {
     if (!results.seedVerify.ok) fail(`stock:verify after seeding: ${results.seedVerify.summary}`)
   }
   const database = await open()
-  const settingsRow = await database.all(
-    'SELECT allow_negative FROM stock_settings WHERE company_id = (SELECT min(id) FROM companies)'
+  // The module's settings as the kernel keeps them: only the fields someone saved.
+  const saved = await database.all(
+    `SELECT "values" AS saved FROM module_settings
+     WHERE module = 'stock' AND company_id = (SELECT min(id) FROM companies)`
   )
-  if (settingsRow.some((row) => Boolean(row.allow_negative))) {
+  if (saved.some((row) => JSON.parse(row.saved).allowNegative === true)) {
     throw new Error('The bench company allows negative stock: the posting runs need it off')
   }
   const stockToken = createToken(`node ace token:create (stock, ${engine})`, env)
