@@ -893,14 +893,35 @@ export async function measurePosting({
   const result = await instance
   const cpuAfter = cpu()
 
-  // Requests still in flight when the clock stopped finish on the server: wait for them.
+  // Requests still in flight when the clock stopped finish on the server (their sockets
+  // are closed, not their work): wait until two quiet seconds in a row — no number
+  // taken, the server's CPU idle and, on PostgreSQL, no query running — so that
+  // stock:verify does not read a ledger still being written.
   let after = await ledgerState(database)
-  for (let settled = false; !settled;) {
+  let quiet = 0
+  const settleStarted = performance.now()
+  while (quiet < 2 && performance.now() - settleStarted < 120_000) {
+    const cpuFrom = cpu()
     await new Promise((resolve) => setTimeout(resolve, 1000))
     const now = await ledgerState(database)
-    settled = TYPES.every((type) => now.last[type] === after.last[type])
+    const cpuSpent = cpuFrom === null ? 0 : cpu() - cpuFrom
+    const running =
+      database.engine === 'pg'
+        ? Number(
+            (
+              await one(
+                database,
+                `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()
+                 AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')`
+              )
+            ).n
+          )
+        : 0
+    const still = TYPES.every((type) => now.last[type] === after.last[type])
+    quiet = still && cpuSpent < 50 && running === 0 ? quiet + 1 : 0
     after = now
   }
+  const settleMs = Math.round(performance.now() - settleStarted)
 
   const count = (role, status) => tally.get(`${role}:${status}`) ?? 0
   const roles = [...new Set(clients.map((c) => c.role))]
@@ -955,6 +976,11 @@ export async function measurePosting({
         `${seen} answered 201, ${duplicates} duplicate(s)`
     )
   }
+  check(
+    'the server settled after the run (no work left in flight)',
+    quiet >= 2,
+    `${settleMs} ms to settle`
+  )
   const negative = Number(
     (await one(database, 'SELECT count(*) AS n FROM stock_levels WHERE quantity < 0')).n
   )
