@@ -20,6 +20,10 @@ export const COUNT_MODEL = 'stock.count'
 export const MOVEMENT_TYPES = ['receipt', 'issue', 'transfer', 'adjustment'] as const
 export type MovementType = (typeof MOVEMENT_TYPES)[number]
 
+/** A count is open until validated (its adjustment posted) or cancelled. */
+export const COUNT_STATUSES = ['open', 'validated', 'cancelled'] as const
+export type CountStatus = (typeof COUNT_STATUSES)[number]
+
 export const LOCATION_KINDS = ['warehouse', 'shelf', 'van'] as const
 export type LocationKind = (typeof LOCATION_KINDS)[number]
 

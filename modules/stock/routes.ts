@@ -11,6 +11,8 @@ import {
   documentValidator,
   listMovementsValidator,
   listLevelsValidator,
+  listCountsValidator,
+  addCountLineValidator,
 } from './validators/stock.js'
 
 const StockApiController = () => import('./controllers/stock_api_controller.js')
@@ -95,6 +97,16 @@ export default defineRoutes({
       .where('id', id)
       .use(can(PERMISSIONS.countManage))
       .as('stock.counts.update')
+    router
+      .get('/counts/:id/articles', [CountsController, 'candidates'])
+      .where('id', id)
+      .use(can(PERMISSIONS.countManage))
+      .as('stock.counts.candidates')
+    router
+      .post('/counts/:id/lines', [CountsController, 'add'])
+      .where('id', id)
+      .use(can(PERMISSIONS.countManage))
+      .as('stock.counts.lines.store')
     router
       .post('/counts/:id/validate', [CountsController, 'validate'])
       .where('id', id)
@@ -279,7 +291,14 @@ export default defineRoutes({
         .get('/counts', [CountsController, 'apiIndex'])
         .use(can(PERMISSIONS.countManage))
         .as('api.stock.counts.index'),
-      { summary: 'Inventory counts, newest first (100 at most)' }
+      {
+        summary:
+          'Lists inventory counts, newest first, keyset-paginated (25 by default, 100 at most)',
+        description:
+          'Filter with `locationId` and `status` (`open`, `validated`, `cancelled`). Pass `meta.nextCursor` back as `cursor`.',
+        query: listCountsValidator,
+        responses: { 200: '`{ data: CountSummary[], meta: { nextCursor } }`' },
+      }
     )
     apiDoc(
       router
@@ -313,8 +332,22 @@ export default defineRoutes({
       {
         summary: 'Enters counted quantities',
         description:
-          '`{ lines: [{ articleId, counted }] }`, counted in thousandths (null: not counted). An article not on the count is added. 409 once the count is closed.',
+          '`{ lines: [{ articleId, counted }] }`, counted in thousandths (null: not counted). An article not on the count is added (an archived one is refused). 409 once the count is closed.',
         responses: { 200: '`{ data: Count }`', 409: 'Closed count' },
+      }
+    )
+    apiDoc(
+      router
+        .post('/counts/:id/lines', [CountsController, 'apiAdd'])
+        .where('id', id)
+        .use(can(PERMISSIONS.countManage))
+        .as('api.stock.counts.lines.store'),
+      {
+        summary: 'Adds an article found at the location but not on the count',
+        description:
+          '`{ articleId, counted? }`, counted in thousandths (null or absent: not counted yet). 422 for an article already on the count, archived or unknown; 409 once the count is closed.',
+        body: addCountLineValidator,
+        responses: { 201: '`{ data: Count }`', 409: 'Closed count', 422: 'Invalid input' },
       }
     )
     apiDoc(

@@ -1,13 +1,16 @@
 import db from '@adonisjs/lucid/services/db'
 import { Exception } from '@adonisjs/core/exceptions'
+import { HttpContext } from '@adonisjs/core/http'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type { Access } from '#kernel/security/access'
 import { fieldError } from '#kernel/http/field_error'
 import { dbNow } from '#kernel/db/timestamp'
 import { record } from '#kernel/audit/audit'
+import { keysetPage } from '#kernel/pagination/keyset'
+import { normalize, escapeLike } from './search.js'
 import PostingService from './posting.js'
 import { LOCATION_COLUMNS } from './location_service.js'
-import { COUNT_MODEL, MAX_QUANTITY, PERMISSIONS } from '../constants.js'
+import { COUNT_MODEL, MAX_QUANTITY, PERMISSIONS, type CountStatus } from '../constants.js'
 
 function notFound() {
   return new Exception('Count not found', { status: 404, code: 'E_NOT_FOUND' })
@@ -15,6 +18,58 @@ function notFound() {
 
 function conflict(message: string) {
   return new Exception(message, { status: 409, code: 'E_COUNT_CLOSED' })
+}
+
+/** The request's wording of a refusal (`stock.errors.<key>`), English outside a request. */
+export function refusal(field: string, key: string, fallback: string) {
+  const i18n = HttpContext.get()?.i18n
+  return fieldError(field, i18n ? i18n.t(`stock.errors.${key}`, {}, fallback) : fallback, key)
+}
+
+/** A closed count as a refusal on a page's form (the API answers 409). */
+export function countClosedError(field: string) {
+  return refusal(field, 'count_closed', 'This count is closed')
+}
+
+export interface CountFilters {
+  locationId?: number
+  status?: CountStatus
+  limit?: number
+  cursor?: string
+}
+
+export interface CountSummary {
+  id: number
+  status: CountStatus
+  locationId: number
+  locationName: string
+  createdAt: string
+  validatedAt: string | null
+}
+
+/** An article offered to a count by the search on its page. */
+export interface CountCandidate {
+  id: number
+  reference: string
+  name: string
+  unit: string
+  barcode: string | null
+  /** Already a line of this count: the page shows it, adding it again is refused */
+  onCount: boolean
+}
+
+function isoString(value: unknown) {
+  if (value === null || value === undefined) return null
+  return value instanceof Date ? value.toISOString() : String(value)
+}
+
+function checkCounted(counted: number | null, field: string) {
+  if (
+    counted !== null &&
+    (!Number.isSafeInteger(counted) || counted < 0 || counted > MAX_QUANTITY)
+  ) {
+    throw refusal(field, 'quantity', 'Enter a quantity of zero or more')
+  }
 }
 
 export interface CountLine {
@@ -50,11 +105,10 @@ export default class CountService {
     })
   }
 
-  async list() {
-    const rows = await this.scoped()
+  /** Counts, newest first, keyset-paginated; by location and status if asked. */
+  async list(filters: CountFilters = {}) {
+    const query = this.scoped()
       .join('stock_locations', 'stock_locations.id', 'stock_counts.location_id')
-      .orderBy('stock_counts.id', 'desc')
-      .limit(100)
       .select(
         'stock_counts.id',
         'stock_counts.status',
@@ -63,13 +117,26 @@ export default class CountService {
         'stock_counts.created_at',
         'stock_counts.validated_at'
       )
-    return rows.map((r) => ({
-      id: r.id as number,
-      status: r.status as string,
-      locationId: r.location_id as number,
-      locationName: r.location_name as string,
-      createdAt: String(r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at),
-    }))
+    if (filters.locationId) query.where('stock_counts.location_id', filters.locationId)
+    if (filters.status) query.where('stock_counts.status', filters.status)
+    const page = await keysetPage<any>(query, {
+      idColumn: 'stock_counts.id',
+      valueOf: undefined,
+      direction: 'desc',
+      limit: filters.limit ?? 25,
+      cursor: filters.cursor,
+    })
+    return {
+      data: page.data.map((r): CountSummary => ({
+        id: Number(r.id),
+        status: r.status,
+        locationId: Number(r.location_id),
+        locationName: r.location_name,
+        createdAt: isoString(r.created_at)!,
+        validatedAt: isoString(r.validated_at),
+      })),
+      nextCursor: page.nextCursor,
+    }
   }
 
   async open(locationId: number) {
@@ -146,7 +213,7 @@ export default class CountService {
       )
     return {
       id: count.id as number,
-      status: count.status as 'open' | 'validated' | 'cancelled',
+      status: count.status as CountStatus,
       locationId: count.location_id as number,
       locationName: count.location_name as string,
       movementId: (count.movement_id as number | null) ?? null,
@@ -182,12 +249,7 @@ export default class CountService {
     return db.transaction(async (trx) => {
       const count = await this.#openCount(trx, id)
       for (const [i, line] of lines.entries()) {
-        if (
-          line.counted !== null &&
-          (!Number.isSafeInteger(line.counted) || line.counted < 0 || line.counted > MAX_QUANTITY)
-        ) {
-          throw fieldError(`lines.${i}.counted`, 'Enter a quantity of zero or more', 'quantity')
-        }
+        checkCounted(line.counted, `lines.${i}.counted`)
         const existing = await trx
           .from('stock_count_lines')
           .where({ count_id: id, article_id: line.articleId })
@@ -199,27 +261,98 @@ export default class CountService {
             .update({ counted: line.counted })
           continue
         }
-        const article = await this.access
-          .scope(trx.from('stock_articles'), PERMISSIONS.articleRead)
-          .where('id', line.articleId)
-          .first()
-        if (!article) throw fieldError(`lines.${i}.articleId`, 'Unknown article', 'exists')
-        const level = await trx
-          .from('stock_levels')
-          .where({ article_id: line.articleId, location_id: count.location_id })
-          .first()
-        await trx.table('stock_count_lines').insert({
-          count_id: id,
-          article_id: line.articleId,
-          expected: Number(level?.quantity ?? 0),
-          counted: line.counted,
-        })
+        await this.#addLine(trx, count, line.articleId, line.counted, `lines.${i}.articleId`)
       }
-      await trx
-        .from('stock_counts')
-        .where('id', id)
-        .update({ updated_at: dbNow(trx) })
+      await this.#touch(trx, id)
     })
+  }
+
+  /**
+   * Adds one article found on the shelf but not on the count, with what was
+   * counted of it (or blank, to count later). An article already on the
+   * count is refused: its quantity is entered on its own line.
+   */
+  async add(id: number, articleId: number, counted: number | null) {
+    return db.transaction(async (trx) => {
+      const count = await this.#openCount(trx, id)
+      checkCounted(counted, 'counted')
+      const existing = await trx
+        .from('stock_count_lines')
+        .where({ count_id: id, article_id: articleId })
+        .first()
+      if (existing) {
+        throw refusal('articleId', 'count_line_exists', 'This article is already on the count')
+      }
+      await this.#addLine(trx, count, articleId, counted, 'articleId')
+      await this.#touch(trx, id)
+    })
+  }
+
+  /**
+   * Articles matching a reference, name or barcode (the articles list's
+   * search, within the user's scope), to add to the count; archived ones are
+   * left out. Ten at most: the user narrows the search rather than scrolls.
+   */
+  async candidates(id: number, search: string): Promise<CountCandidate[]> {
+    const count = await this.find(id)
+    const term = normalize(search)
+    if (!term) return []
+    const query = this.access
+      .scope(db.from('stock_articles'), PERMISSIONS.articleRead)
+      .whereNull('archived_at')
+    for (const word of term.split(' ').slice(0, 5)) {
+      query.whereRaw(`search_text LIKE ? ESCAPE '\\'`, [`%${escapeLike(word)}%`])
+    }
+    const rows = await query
+      .orderBy('reference')
+      .limit(10)
+      .select('id', 'reference', 'name', 'unit', 'barcode')
+    const listed = new Set(count.lines.map((l) => l.articleId))
+    return rows.map((r) => ({
+      id: Number(r.id),
+      reference: r.reference,
+      name: r.name,
+      unit: r.unit,
+      barcode: r.barcode ?? null,
+      onCount: listed.has(Number(r.id)),
+    }))
+  }
+
+  /** A line for an article not on the count, expecting its level at the count's location now. */
+  async #addLine(
+    trx: TransactionClientContract,
+    count: { id: number; location_id: number },
+    articleId: number,
+    counted: number | null,
+    field: string
+  ) {
+    const article = await this.access
+      .scope(trx.from('stock_articles'), PERMISSIONS.articleRead)
+      .where('id', articleId)
+      .select('id', 'archived_at')
+      .first()
+    if (!article) throw fieldError(field, 'Unknown article', 'exists')
+    // An archived article is no longer stocked: counting it would bring it back unnoticed.
+    if (article.archived_at) {
+      throw refusal(field, 'article_archived', 'This article is archived')
+    }
+    const level = await trx
+      .from('stock_levels')
+      .where({ article_id: articleId, location_id: count.location_id })
+      .first()
+    await trx.table('stock_count_lines').insert({
+      count_id: count.id,
+      article_id: articleId,
+      expected: Number(level?.quantity ?? 0),
+      counted,
+    })
+  }
+
+  async #touch(trx: TransactionClientContract, id: number) {
+    await trx
+      .from('stock_counts')
+      .where('id', id)
+      .update({ updated_at: dbNow(trx) })
   }
 
   /**

@@ -1,5 +1,5 @@
 import vine from '@vinejs/vine'
-import { LOCATION_KINDS, MAX_QUANTITY, MOVEMENT_TYPES } from '../constants.js'
+import { COUNT_STATUSES, LOCATION_KINDS, MAX_QUANTITY, MOVEMENT_TYPES } from '../constants.js'
 
 const id = () => vine.number().withoutDecimals().positive()
 const cents = () => vine.number().withoutDecimals().min(0).max(1e13)
@@ -120,4 +120,17 @@ export const listLevelsValidator = vine.create({
   locationId: id().optional(),
   limit: vine.number().withoutDecimals().range([1, 200]).optional(),
   cursor: vine.string().trim().maxLength(500).optional(),
+})
+
+export const listCountsValidator = vine.create({
+  locationId: id().optional(),
+  status: vine.enum(COUNT_STATUSES).optional(),
+  limit: vine.number().withoutDecimals().range([1, 100]).optional(),
+  cursor: vine.string().trim().maxLength(500).optional(),
+})
+
+/** One article found on the shelf, counted in thousandths (null: count it later). */
+export const addCountLineValidator = vine.create({
+  articleId: id(),
+  counted: quantity().nullable().optional(),
 })
