@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { QueryClientContract } from '@adonisjs/lucid/types/database'
 import { averageAfterReceipt } from './costing.js'
 
 export interface Mismatch {
@@ -19,19 +20,36 @@ export interface Mismatch {
  * average cost equals the one obtained by replaying its lines in order, and
  * every level's reserved quantity equals the sum of its reservations.
  * `companyId` narrows the check to one company.
+ *
+ * Every read is made in one read-only transaction (repeatable read on
+ * PostgreSQL; on SQLite a read transaction sees one state of the file), so
+ * documents posted while it runs are either wholly seen or not at all: it
+ * can run on a site in use without reporting half-posted documents.
  */
-export async function verifyLedger(companyId?: number): Promise<{
+export interface VerifyResult {
   levels: number
   articles: number
   lines: number
   mismatches: Mismatch[]
-}> {
+}
+
+export async function verifyLedger(companyId?: number): Promise<VerifyResult> {
+  const postgres = db.connection().dialect.name === 'postgres'
+  const trx = await db.transaction(postgres ? { isolationLevel: 'repeatable read' } : {})
+  try {
+    return await verifyIn(trx, companyId)
+  } finally {
+    await trx.rollback()
+  }
+}
+
+async function verifyIn(client: QueryClientContract, companyId?: number): Promise<VerifyResult> {
   const mismatches: Mismatch[] = []
   const forCompany = (q: any, column: string) => (companyId ? q.where(column, companyId) : q)
 
   // Ledger sums per article × location: into to_location, out of from_location.
   const into = await forCompany(
-    db
+    client
       .from('stock_movement_lines as l')
       .join('stock_movements as m', 'm.id', 'l.movement_id')
       .whereNotNull('m.to_location_id')
@@ -41,7 +59,7 @@ export async function verifyLedger(companyId?: number): Promise<{
     'm.company_id'
   )
   const out = await forCompany(
-    db
+    client
       .from('stock_movement_lines as l')
       .join('stock_movements as m', 'm.id', 'l.movement_id')
       .whereNotNull('m.from_location_id')
@@ -61,13 +79,13 @@ export async function verifyLedger(companyId?: number): Promise<{
   out.forEach((row: any) => add(row, -1))
 
   const levels = await forCompany(
-    db
+    client
       .from('stock_levels')
       .select('company_id', 'article_id', 'location_id', 'quantity', 'reserved'),
     'company_id'
   )
   const reservations = await forCompany(
-    db
+    client
       .from('stock_reservations')
       .groupBy('article_id', 'location_id')
       .select('article_id', 'location_id')
@@ -120,50 +138,78 @@ export async function verifyLedger(companyId?: number): Promise<{
     })
   }
 
-  // Totals and average costs, replaying each article's lines in the order they were posted.
+  // Totals and average costs: every article's lines replayed in the order they were
+  // posted, read in one pass ordered by (article, line) in batches of constant size.
+  const replayed = new Map<number, { onHand: number; average: number }>()
+  let lineCount = 0
+  let after: { articleId: number; id: number } | null = null
+  for (;;) {
+    const query = forCompany(
+      client
+        .from('stock_movement_lines as l')
+        .join('stock_movements as m', 'm.id', 'l.movement_id')
+        .orderBy('l.article_id')
+        .orderBy('l.id')
+        .limit(10_000)
+        .select(
+          'l.id',
+          'l.article_id',
+          'l.quantity',
+          'l.unit_cost_cents',
+          'l.average_cost_cents',
+          'm.type',
+          'm.company_id'
+        ),
+      'm.company_id'
+    )
+    if (after) {
+      const { articleId, id } = after
+      query.where((q: any) =>
+        q
+          .where('l.article_id', '>', articleId)
+          .orWhere((same: any) => same.where('l.article_id', articleId).where('l.id', '>', id))
+      )
+    }
+    const lines = await query
+    if (!lines.length) break
+    for (const line of lines) {
+      const state = replayed.get(line.article_id) ?? { onHand: 0, average: 0 }
+      const quantity = Number(line.quantity)
+      if (line.type === 'receipt') {
+        state.average = averageAfterReceipt(
+          state.onHand,
+          state.average,
+          quantity,
+          Number(line.unit_cost_cents)
+        )
+        state.onHand += quantity
+      } else if (line.type === 'issue') state.onHand -= quantity
+      else if (line.type === 'adjustment') state.onHand += quantity
+      if (Number(line.average_cost_cents) !== state.average) {
+        mismatches.push({
+          kind: 'average',
+          companyId: line.company_id,
+          articleId: line.article_id,
+          expected: state.average,
+          found: Number(line.average_cost_cents),
+        })
+      }
+      replayed.set(line.article_id, state)
+    }
+    lineCount += lines.length
+    const last = lines[lines.length - 1]
+    after = { articleId: last.article_id, id: last.id }
+  }
+
   const articles = await forCompany(
-    db
+    client
       .from('stock_articles')
       .select('id', 'company_id', 'quantity_on_hand', 'average_cost_cents')
       .orderBy('id'),
     'company_id'
   )
-  let lineCount = 0
   for (const article of articles) {
-    let onHand = 0
-    let average = 0
-    let lastId = 0
-    // In batches, so a long ledger is replayed in constant memory.
-    for (;;) {
-      const lines = await db
-        .from('stock_movement_lines as l')
-        .join('stock_movements as m', 'm.id', 'l.movement_id')
-        .where('l.article_id', article.id)
-        .where('l.id', '>', lastId)
-        .orderBy('l.id')
-        .limit(5000)
-        .select('l.id', 'l.quantity', 'l.unit_cost_cents', 'l.average_cost_cents', 'm.type')
-      if (!lines.length) break
-      for (const line of lines) {
-        const quantity = Number(line.quantity)
-        if (line.type === 'receipt') {
-          average = averageAfterReceipt(onHand, average, quantity, Number(line.unit_cost_cents))
-          onHand += quantity
-        } else if (line.type === 'issue') onHand -= quantity
-        else if (line.type === 'adjustment') onHand += quantity
-        if (Number(line.average_cost_cents) !== average) {
-          mismatches.push({
-            kind: 'average',
-            companyId: article.company_id,
-            articleId: article.id,
-            expected: average,
-            found: Number(line.average_cost_cents),
-          })
-        }
-      }
-      lineCount += lines.length
-      lastId = lines[lines.length - 1].id
-    }
+    const { onHand, average } = replayed.get(article.id) ?? { onHand: 0, average: 0 }
     const levelTotal = totals.get(article.id) ?? 0
     for (const [expected, found] of [
       [onHand, Number(article.quantity_on_hand)],

@@ -466,6 +466,71 @@ test.group('Stock API: movements', () => {
 })
 
 test.group('stock:verify', () => {
+  test('run while documents are being posted, it sees each one whole: no mismatch reported', async ({
+    client,
+    assert,
+  }) => {
+    const { api, warehouse, article, company } = await stockSite(client)
+    const second = (
+      await api.post('/articles', { reference: 'JOINT-20', name: 'Joint torique 20 mm', unit: 'u' })
+    ).body().data
+    const van = (await api.post('/locations', { name: 'Camionnette', kind: 'van' })).body().data
+    const documents = Array.from({ length: 24 }, (_, i) =>
+      i % 3 === 2
+        ? api.post('/movements', {
+            type: 'transfer',
+            fromLocationId: warehouse.id,
+            toLocationId: van.id,
+            lines: [{ articleId: article.id, quantity: 1000 }],
+          })
+        : api.post('/movements', {
+            type: 'receipt',
+            toLocationId: warehouse.id,
+            lines: [
+              { articleId: article.id, quantity: 2000, unitCost: 300 + i },
+              { articleId: second.id, quantity: 1000, unitCost: 100 + i },
+            ],
+          })
+    )
+    const checks = Array.from({ length: 4 }, (_, i) =>
+      new Promise((resolve) => setTimeout(resolve, i * 40)).then(() => verifyLedger(company.id))
+    )
+    const [posted, verified] = await Promise.all([Promise.all(documents), Promise.all(checks)])
+    assert.isTrue(posted.every((response) => [201, 409].includes(response.status())))
+    for (const result of verified) assert.deepEqual(result.mismatches, [])
+    const final = await verifyLedger(company.id)
+    assert.deepEqual(final.mismatches, [])
+    assert.equal(final.articles, 2)
+  })
+
+  test('replays every article of the company: an average planted on the last one is caught', async ({
+    client,
+    assert,
+  }) => {
+    const { api, warehouse, article, company } = await stockSite(client)
+    const second = (
+      await api.post('/articles', { reference: 'JOINT-20', name: 'Joint torique 20 mm', unit: 'u' })
+    ).body().data
+    for (const [id, cost] of [
+      [article.id, 250],
+      [second.id, 120],
+      [article.id, 350],
+    ]) {
+      await api.post('/movements', {
+        type: 'receipt',
+        toLocationId: warehouse.id,
+        articleId: id,
+        quantity: 1000,
+        unitCost: cost,
+      })
+    }
+    assert.deepEqual((await verifyLedger(company.id)).mismatches, [])
+    await db.from('stock_articles').where('id', second.id).update({ average_cost_cents: 121 })
+    assert.deepEqual((await verifyLedger(company.id)).mismatches, [
+      { kind: 'average', companyId: company.id, articleId: second.id, expected: 120, found: 121 },
+    ])
+  })
+
   test('finds the ledger consistent, then catches a planted inconsistency', async ({
     client,
     assert,
