@@ -456,3 +456,55 @@ test.group('API tokens: admins', () => {
     assert.lengthOf(await db.from('auth_access_tokens').where('tokenable_id', member.id), 0)
   })
 })
+
+test.group('API tokens: last use', () => {
+  /** The token's recorded last use, in epoch milliseconds (null if never). */
+  async function lastUsed(id: number) {
+    const row = await db.from('auth_access_tokens').where('id', id).select('last_used_at').first()
+    const value = row.last_used_at
+    if (value === null) return null
+    return typeof value === 'number' ? value : new Date(value).getTime()
+  }
+
+  test('recorded on use, then at most once a minute; a revoked token is refused at once', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await companyWithUser('staff')
+    const owner = await tokenFor(user)
+    const token = await create(client, owner)
+    assert.isNull(await lastUsed(token.id))
+
+    ;(await client.get('/api/v1/me').bearerToken(token.secret)).assertStatus(200)
+    const first = await lastUsed(token.id)
+    assert.isNotNull(first)
+    assert.approximately(first!, Date.now(), 10_000)
+
+    // Within the minute: the request is served, the row is not written again.
+    const recent = new Date(Date.now() - 30_000)
+    await db.from('auth_access_tokens').where('id', token.id).update({ last_used_at: recent })
+    ;(await client.get('/api/v1/me').bearerToken(token.secret)).assertStatus(200)
+    assert.equal(await lastUsed(token.id), recent.getTime())
+
+    // Older than a minute: written again.
+    const old = new Date(Date.now() - 61_000)
+    await db.from('auth_access_tokens').where('id', token.id).update({ last_used_at: old })
+    ;(await client.get('/api/v1/me').bearerToken(token.secret)).assertStatus(200)
+    assert.approximately((await lastUsed(token.id))!, Date.now(), 10_000)
+
+    ;(await client.delete(`/api/v1/me/tokens/${token.id}`).bearerToken(owner)).assertStatus(204)
+    ;(await client.get('/api/v1/me').bearerToken(token.secret)).assertStatus(401)
+  })
+
+  test('a wrong secret for a known token is refused and records no use', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await companyWithUser('staff')
+    const token = await create(client, await tokenFor(user))
+    const [prefixAndId] = token.secret.split('.')
+    const forged = `${prefixAndId}.${'x'.repeat(token.secret.split('.')[1].length)}`
+    ;(await client.get('/api/v1/me').bearerToken(forged)).assertStatus(401)
+    assert.isNull(await lastUsed(token.id))
+  })
+})
