@@ -7,6 +7,7 @@ import {
   moduleFolders,
   moduleSchemaTable,
 } from '../app/kernel/modules/paths.js'
+import { cacheStatements } from '../app/kernel/db/statement_cache.js'
 
 /**
  * One primary connection (SQLite embedded default, or PostgreSQL), plus one
@@ -43,8 +44,10 @@ function baseConnection(): ConnectionConfig {
        * durable across application crashes; only an OS crash may lose the
        * last commits). busy_timeout lets the module connections' handles
        * wait for the primary's write lock instead of failing at once.
+       * Statements are prepared once per connection (see statement_cache).
        */
       afterCreate(connection: any, done: (error: Error | null, connection: any) => void) {
+        cacheStatements(connection)
         connection.pragma('journal_mode = WAL')
         connection.pragma('synchronous = NORMAL')
         connection.pragma('busy_timeout = 5000')
