@@ -11,8 +11,25 @@ export const appUrl = env.get('APP_URL', `http://localhost:${env.get('PORT', 333
  */
 export const secureCookies = appUrl.startsWith('https://')
 
+/**
+ * Response bodies through the engine's JSON.stringify (several times faster
+ * than the framework's default, a JavaScript serializer); only a body it
+ * refuses — a bigint or a circular reference — goes to the default, which
+ * writes bigints as strings and leaves circular references out.
+ */
+const defaultSerializeJSON = defineConfig({}).serializeJSON
+
+function serializeJSON(value: unknown) {
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return defaultSerializeJSON(value)
+  }
+}
+
 export const http = defineConfig({
   generateRequestId: true,
+  serializeJSON,
   allowMethodSpoofing: false,
   useAsyncLocalStorage: true,
   /**
