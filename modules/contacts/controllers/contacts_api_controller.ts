@@ -1,11 +1,15 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import ContactService from '../services/contact_service.js'
+import ContactService, { API_COLUMNS } from '../services/contact_service.js'
 import {
   createContactValidator,
   updateContactValidator,
   listContactsValidator,
 } from '../validators/contact.js'
-import { contactToJson, contactsCsv } from '../transformers/contact_transformer.js'
+import {
+  contactToJson,
+  contactListRowToJson,
+  contactsCsv,
+} from '../transformers/contact_transformer.js'
 import { sendExport } from '#kernel/export/csv'
 import { customFields } from '#kernel/custom_fields/custom_fields'
 import { validateWithCustomFields } from '#kernel/custom_fields/http'
@@ -16,9 +20,9 @@ export default class ContactsApiController {
   async index({ request, access }: HttpContext) {
     const filters = await request.validateUsing(listContactsValidator, { data: request.qs() })
     const custom = await customFields.parseFilters(access.companyId, CONTACT_MODEL, filters.cf)
-    const page = await new ContactService(access).list({ ...filters, custom })
+    const page = await new ContactService(access).list({ ...filters, custom }, API_COLUMNS)
     return {
-      data: page.data.map((contact) => contactToJson(contact, access)),
+      data: page.data.map((row) => contactListRowToJson(row, access)),
       meta: { nextCursor: page.nextCursor },
     }
   }

@@ -70,11 +70,44 @@ export interface ContactFilters {
 }
 
 const SORT_COLUMNS = {
-  name: { column: 'sort_name', valueOf: (c: Contact) => c.sortName },
-  code: { column: 'code', valueOf: (c: Contact) => c.code },
+  name: { column: 'sort_name' },
+  code: { column: 'code' },
   // Ids grow with creation time: sorting by id is sorting by creation.
-  createdAt: { column: undefined, valueOf: undefined },
+  createdAt: { column: undefined },
 } as const
+
+/** A list row: the selected columns as the database returns them, and the custom values. */
+export type ContactListRow = { id: number; customFields?: CustomValues } & Record<string, unknown>
+
+/** The columns the list pages show (contactRowToJson). */
+export const LIST_COLUMNS = [
+  'code',
+  'kind',
+  'name',
+  'is_customer',
+  'is_supplier',
+  'email',
+  'phone',
+  'addresses',
+  'tags',
+  'lifecycle',
+  'archived_at',
+] as const
+
+/** The columns of a contact in the API (contactToJson); not the search keys. */
+export const API_COLUMNS = [
+  ...LIST_COLUMNS,
+  'siren',
+  'siret',
+  'vat_number',
+  'notes',
+  'owner_id',
+  'team_id',
+  'credit_limit_cents',
+  'payment_terms_days',
+  'created_at',
+  'updated_at',
+] as const
 
 /** Derived columns: they change with the fields they are made of, which are audited. */
 const NOT_AUDITED = ['companyId', 'sortName', 'searchText']
@@ -144,18 +177,34 @@ export default class ContactService {
     return query
   }
 
-  async list(filters: ContactFilters) {
+  /**
+   * A page of the list as plain rows (snake_case columns, `columns` only, no
+   * model hydration), each with its custom values in `customFields`. The
+   * scope, filters and keyset are those of every other read.
+   */
+  async list(
+    filters: ContactFilters,
+    columns: readonly string[] = LIST_COLUMNS
+  ): Promise<{ data: ContactListRow[]; nextCursor: string | null }> {
     const sort = filters.sort ?? 'name'
     const key = sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS
-    const { column, valueOf } = SORT_COLUMNS[key]
-    const page = await keysetPage<Contact>(this.filtered(filters), {
+    const { column } = SORT_COLUMNS[key]
+    const query = this.filtered(filters).select(
+      [...new Set(['id', ...(column ? [column] : []), ...columns])].map((c) => `contacts.${c}`)
+    )
+    const page = await keysetPage<ContactListRow>(query.pojo(), {
       column,
-      valueOf: valueOf as ((c: Contact) => string) | undefined,
+      valueOf: column ? (row) => row[column] as string : undefined,
       direction: sort.startsWith('-') ? 'desc' : 'asc',
       limit: filters.limit ?? 25,
       cursor: filters.cursor,
     })
-    await customFields.attach(this.access.companyId, CONTACT_MODEL, page.data)
+    const values = await customFields.load(
+      this.access.companyId,
+      CONTACT_MODEL,
+      page.data.map((row) => row.id)
+    )
+    for (const row of page.data) row.customFields = values.get(row.id)
     return page
   }
 

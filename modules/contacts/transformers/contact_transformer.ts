@@ -1,7 +1,10 @@
 import type Contact from '../models/contact.js'
+import type { Address } from '../models/contact.js'
+import type { ContactListRow } from '../services/contact_service.js'
 import type { Access } from '#kernel/security/access'
 import { hideFields, visibleColumns } from '#kernel/security/field_rules'
 import { customFields } from '#kernel/custom_fields/custom_fields'
+import { isoFromDb } from '#kernel/db/timestamp'
 import type { CustomFieldDefinition, CustomValues } from '#kernel/custom_fields/types'
 import { CONTACT_MODEL } from '../constants.js'
 
@@ -45,23 +48,71 @@ export function contactToJson(contact: Contact, access: Access) {
   })
 }
 
-/** The lighter shape of list rows. */
-export function contactRowToJson(contact: Contact) {
-  const billing = contact.addresses?.find((a) => a.type === 'billing') ?? contact.addresses?.[0]
+/*
+ * List rows are read as plain rows (ContactService.list), not models: what
+ * follows turns their columns into the values the model's columns would give
+ * (booleans, parsed JSON, numbers, ISO dates), so lists and records agree.
+ */
+
+function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : (value ?? [])) as T
+}
+
+function billingCity(addresses: Address[] | null | undefined) {
+  const billing = addresses?.find((a) => a.type === 'billing') ?? addresses?.[0]
+  return billing?.city ?? null
+}
+
+/** The API's shape of a contact (contactToJson) from a list row (`API_COLUMNS`). */
+export function contactListRowToJson(row: ContactListRow, access: Access) {
+  return hideFields(access, CONTACT_MODEL, {
+    id: row.id,
+    code: row.code as string,
+    kind: row.kind as Contact['kind'],
+    name: row.name as string,
+    isCustomer: Boolean(row.is_customer),
+    isSupplier: Boolean(row.is_supplier),
+    siren: row.siren as string | null,
+    siret: row.siret as string | null,
+    vatNumber: row.vat_number as string | null,
+    email: row.email as string | null,
+    phone: row.phone as string | null,
+    addresses: json<Address[]>(row.addresses),
+    tags: json<string[]>(row.tags),
+    notes: row.notes as string | null,
+    ownerId: row.owner_id as number | null,
+    teamId: row.team_id as number | null,
+    creditLimitCents:
+      row.credit_limit_cents === null || row.credit_limit_cents === undefined
+        ? null
+        : Number(row.credit_limit_cents),
+    paymentTermsDays: row.payment_terms_days as number,
+    lifecycle: row.lifecycle as string,
+    archivedAt: isoFromDb(row.archived_at),
+    createdAt: isoFromDb(row.created_at),
+    updatedAt: isoFromDb(row.updated_at),
+    customFields: row.customFields ?? {},
+    // Lists do not load people; the record (contactToJson) does.
+    people: [] as ReturnType<typeof contactToJson>['people'],
+  })
+}
+
+/** The lighter shape of list pages' rows, from a list row (`LIST_COLUMNS`). */
+export function contactRowToJson(row: ContactListRow) {
   return {
-    id: contact.id,
-    code: contact.code,
-    kind: contact.kind,
-    name: contact.name,
-    isCustomer: contact.isCustomer,
-    isSupplier: contact.isSupplier,
-    email: contact.email,
-    phone: contact.phone,
-    city: billing?.city ?? null,
-    tags: contact.tags,
-    lifecycle: contact.lifecycle,
-    archivedAt: contact.archivedAt?.toISO() ?? null,
-    customFields: customValuesOf(contact),
+    id: row.id,
+    code: row.code as string,
+    kind: row.kind as Contact['kind'],
+    name: row.name as string,
+    isCustomer: Boolean(row.is_customer),
+    isSupplier: Boolean(row.is_supplier),
+    email: row.email as string | null,
+    phone: row.phone as string | null,
+    city: billingCity(json<Address[]>(row.addresses)),
+    tags: json<string[]>(row.tags),
+    lifecycle: row.lifecycle as string,
+    archivedAt: isoFromDb(row.archived_at),
+    customFields: row.customFields ?? {},
   }
 }
 

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
+import { dbNow } from '#kernel/db/timestamp'
 import { companyWithUser, memberOf, tokenFor } from '#tests/helpers/fixtures'
 import { memberWithGrants } from '#tests/helpers/roles'
 import { customFieldsAdmin, type NewCustomField } from '#kernel/custom_fields/admin'
@@ -411,5 +412,94 @@ test.group('Contacts with custom fields: pages', () => {
     const staff = await memberOf(company.id, 'staff')
     const staffForm = await client.get('/contacts/create').loginAs(staff).withInertia()
     assert.lengthOf(staffForm.inertiaProps.customFields, 1)
+  })
+})
+
+test.group('Contacts lists read plain rows', () => {
+  test('an API list item is the contact as its own endpoint shows it, people aside', async ({
+    client,
+    assert,
+  }) => {
+    const { user, token } = await scene([
+      SECTEUR,
+      field({ key: 'visite', type: 'date' }),
+      field({ key: 'metiers', type: 'multi_select', options: ['Couverture', 'Zinguerie'] }),
+    ])
+    const created = await client
+      .post('/api/v1/contacts')
+      .bearerToken(token)
+      .json({
+        kind: 'company',
+        name: 'Ardoisières de Trélazé',
+        isCustomer: true,
+        isSupplier: true,
+        siren: '732829320',
+        email: 'contact@trelaze.fr',
+        phone: '02 41 00 00 00',
+        notes: 'Carrière « Les Fresnais »',
+        creditLimitCents: 1_500_050,
+        paymentTermsDays: 45,
+        ownerId: user.id,
+        addresses: [
+          {
+            type: 'site',
+            line1: '1 rue de la Carrière',
+            postalCode: '49800',
+            city: 'Trélazé',
+            country: 'FR',
+          },
+          {
+            type: 'billing',
+            line1: '2 place du Port',
+            postalCode: '44000',
+            city: 'Nantes',
+            country: 'FR',
+          },
+        ],
+        tags: ['ardoise', 'négoce'],
+        people: [{ lastName: 'Gicquel' }],
+        customFields: { secteur: 'Industrie', visite: '2026-03-29', metiers: ['Zinguerie'] },
+      })
+    created.assertStatus(201)
+    const id = created.body().data.id
+    const plain = await client
+      .post('/api/v1/contacts')
+      .bearerToken(token)
+      .json({ kind: 'person', name: 'Zoé Hamon', customFields: { secteur: 'BTP' } })
+    plain.assertStatus(201)
+    const archivedId = plain.body().data.id
+    await db.from('contacts').where('id', archivedId).update({ archived_at: dbNow() })
+
+    const shown = (await client.get(`/api/v1/contacts/${id}`).bearerToken(token)).body().data
+    const listed = (await client.get('/api/v1/contacts').bearerToken(token)).body().data
+    assert.lengthOf(listed, 1)
+    assert.deepEqual(listed[0], { ...shown, people: [] })
+    assert.equal(listed[0].creditLimitCents, 1_500_050)
+    assert.deepEqual(listed[0].customFields.metiers, ['Zinguerie'])
+
+    // An archived contact: its archival date goes through the list too.
+    const archived = (await client.get(`/api/v1/contacts/${archivedId}`).bearerToken(token)).body()
+    const archivedList = await client.get('/api/v1/contacts?archived=true').bearerToken(token)
+    assert.isString(archived.data.archivedAt)
+    assert.deepEqual(archivedList.body().data, [{ ...archived.data, people: [] }])
+
+    // The page's rows carry the same values, the billing city among them.
+    const page = await client.get('/contacts').loginAs(user).withInertia()
+    const row = page.inertiaProps.contacts.find((c: any) => c.id === id)
+    assert.deepEqual(row, {
+      id,
+      code: shown.code,
+      kind: 'company',
+      name: 'Ardoisières de Trélazé',
+      isCustomer: true,
+      isSupplier: true,
+      email: 'contact@trelaze.fr',
+      phone: shown.phone,
+      city: 'Nantes',
+      tags: ['ardoise', 'négoce'],
+      lifecycle: shown.lifecycle,
+      archivedAt: null,
+      customFields: shown.customFields,
+    })
   })
 })
