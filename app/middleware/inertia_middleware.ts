@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import BaseInertiaMiddleware from '@adonisjs/inertia/inertia_middleware'
+import { createHash } from 'node:crypto'
 import i18nManager from '@adonisjs/i18n/services/main'
 import registry from '#kernel/modules/registry'
 import moduleManager from '#kernel/modules/module_manager'
@@ -21,6 +22,23 @@ export function localeOf(ctx: HttpContext): string {
 }
 
 const SUPPORTED_LOCALES = ['fr', 'en']
+
+const messageKeys = new WeakMap<object, string>()
+
+/**
+ * The once-key of a locale's translation table: the locale and a digest of
+ * the table, so a client holding the table of another language, or of an
+ * earlier release, is sent the current one.
+ */
+function messagesKey(locale: string, table: Record<string, string>) {
+  let key = messageKeys.get(table)
+  if (!key) {
+    const digest = createHash('sha256').update(JSON.stringify(table)).digest('base64url')
+    key = `messages.${locale}.${digest.slice(0, 16)}`
+    messageKeys.set(table, key)
+  }
+  return key
+}
 
 export default class InertiaMiddleware extends BaseInertiaMiddleware {
   async share(ctx: HttpContext) {
@@ -60,7 +78,11 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
         success: (session?.flashMessages.get('success') as string | undefined) ?? null,
       }),
       locale: ctx.inertia.always(locale),
-      messages: ctx.inertia.always(i18nManager.getTranslationsFor(locale)),
+      // The whole translation table (about 100 KB) is sent once; the client keeps it
+      // across visits and says so (X-Inertia-Except-Once-Props).
+      messages: ctx.inertia.once(i18nManager.getTranslationsFor(locale), {
+        key: messagesKey(locale, i18nManager.getTranslationsFor(locale)),
+      }),
       user: ctx.inertia.always(
         user ? { id: user.id, email: user.email, fullName: user.fullName } : null
       ),

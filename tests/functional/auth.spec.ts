@@ -148,3 +148,39 @@ test.group('Sign-in throttling', () => {
     ;(await attempt(TEST_PASSWORD)).assertStatus(302)
   })
 })
+
+test.group('Translations shared once', () => {
+  test('sent to a client without them, not again once it holds them, anew for another language', async ({
+    client,
+    assert,
+  }) => {
+    const { user } = await companyWithUser('staff')
+    const first = await client.get('/').loginAs(user).withInertia()
+    first.assertStatus(200)
+    assert.equal(first.body().props.messages['shell.dashboard'], 'Tableau de bord')
+    const [key, once] = Object.entries(first.body().onceProps).find(
+      ([, v]: [string, any]) => v.prop === 'messages'
+    ) as [string, { prop: string }]
+
+    // The client says it holds that table: the visit comes without it.
+    const next = await client
+      .get('/contacts')
+      .loginAs(user)
+      .withInertia()
+      .header('x-inertia-except-once-props', key)
+    next.assertStatus(200)
+    assert.notProperty(next.body().props, 'messages')
+    assert.deepEqual(next.body().onceProps[key], once)
+
+    // Another language is another table, under another key.
+    await client.post('/locale').loginAs(user).withCsrfToken().json({ locale: 'en' }).redirects(0)
+    await user.refresh()
+    const english = await client
+      .get('/')
+      .loginAs(user)
+      .withInertia()
+      .header('x-inertia-except-once-props', key)
+    assert.equal(english.body().props.messages['shell.dashboard'], 'Dashboard')
+    assert.notProperty(english.body().onceProps, key)
+  })
+})
