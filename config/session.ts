@@ -2,6 +2,7 @@ import env from '#start/env'
 import { defineConfig, stores } from '@adonisjs/session'
 import { secureCookies } from '#config/app'
 import { redisEnabled } from '#config/redis'
+import { databaseSessions } from '#kernel/users/session_store'
 
 /**
  * Sessions live server-side (database by default, Redis when configured):
@@ -25,7 +26,7 @@ const sessionConfig = defineConfig({
   },
   store: sessionStore,
   stores: {
-    database: stores.database({ tableName: 'sessions', gcProbability: 1 }),
+    database: databaseSessions({ tableName: 'sessions', gcProbability: 1 }),
     redis: stores.redis({ connection: 'sessions' }),
   },
 })
