@@ -28,12 +28,15 @@ const messageKeys = new WeakMap<object, string>()
 /**
  * The once-key of a locale's translation table: the locale and a digest of
  * the table, so a client holding the table of another language, or of an
- * earlier release, is sent the current one.
+ * earlier release, is sent the current one (and any app instance gives a
+ * client that holds it the same key).
  */
 function messagesKey(locale: string, table: Record<string, string>) {
   let key = messageKeys.get(table)
   if (!key) {
-    const digest = createHash('sha256').update(JSON.stringify(table)).digest('base64url')
+    // Sorted: translation files load in no set order, and every app instance must agree.
+    const entries = Object.entries(table).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    const digest = createHash('sha256').update(JSON.stringify(entries)).digest('base64url')
     key = `messages.${locale}.${digest.slice(0, 16)}`
     messageKeys.set(table, key)
   }
