@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import ContactService, { type ContactFilters } from '../services/contact_service.js'
+import ContactService, { LIST_COLUMNS, type ContactFilters } from '../services/contact_service.js'
 import type Contact from '../models/contact.js'
 import {
   createContactValidator,
@@ -84,12 +84,18 @@ export default class ContactsController {
 
   async index(ctx: HttpContext) {
     const { custom, ...filters } = await this.#filters(ctx)
-    const page = await new ContactService(ctx.access).list({ ...filters, custom })
+    // Read once, for the rows' values and the columns alike
+    const fields = await customFields.definitions(ctx.access.companyId, CONTACT_MODEL)
+    const page = await new ContactService(ctx.access).list(
+      { ...filters, custom },
+      LIST_COLUMNS,
+      fields
+    )
     return ctx.inertia.render('contacts/index', {
       contacts: page.data.map(contactRowToJson),
       nextCursor: page.nextCursor,
       filters: { ...filters, cursor: filters.cursor ?? null },
-      customFields: await this.#customFields(ctx),
+      customFields: fields.map((field) => toView(field, ctx.i18n.locale)),
       can: this.#abilities(ctx),
     })
   }

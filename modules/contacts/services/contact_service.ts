@@ -14,7 +14,7 @@ import { startOf } from '#kernel/workflow/engine'
 import { customFields, type CustomFilter } from '#kernel/custom_fields/custom_fields'
 import { forgetAttachments } from '#kernel/attachments/attachments'
 import { notify } from '#kernel/notifications/notifications'
-import type { CustomValues } from '#kernel/custom_fields/types'
+import type { CustomFieldDefinition, CustomValues } from '#kernel/custom_fields/types'
 import type { CheckedRow } from '#kernel/imports/types'
 import Contact, { type Address } from '../models/contact.js'
 import ContactPerson from '../models/contact_person.js'
@@ -184,7 +184,9 @@ export default class ContactService {
    */
   async list(
     filters: ContactFilters,
-    columns: readonly string[] = LIST_COLUMNS
+    columns: readonly string[] = LIST_COLUMNS,
+    /** The company's active custom fields of contacts, when the caller has read them */
+    fields?: CustomFieldDefinition[]
   ): Promise<{ data: ContactListRow[]; nextCursor: string | null }> {
     const sort = filters.sort ?? 'name'
     const key = sort.replace(/^-/, '') as keyof typeof SORT_COLUMNS
@@ -202,7 +204,8 @@ export default class ContactService {
     const values = await customFields.load(
       this.access.companyId,
       CONTACT_MODEL,
-      page.data.map((row) => row.id)
+      page.data.map((row) => row.id),
+      { fields }
     )
     for (const row of page.data) row.customFields = values.get(row.id)
     return page
