@@ -34,6 +34,8 @@
  * BENCH_SMALL=1 runs everything on small data in their own files (5 000
  * contacts, 500 articles, 20 000 movements, 3 s a target): a quick check that
  * the bench works, not figures.
+ *
+ * BENCH_ONLY=lists runs the list targets alone (no numbering, no stock).
  */
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
@@ -377,6 +379,16 @@ function inertiaVersion(html) {
   return found?.[1] ?? found?.[2] ?? ''
 }
 
+/**
+ * The once-props a page handed the client (the translation table): on its
+ * next visits the Inertia client says it holds them, and they are not sent.
+ */
+function onceKeys(html) {
+  // Entries of the page's `onceProps`: "<key>":{"prop":…}, HTML-escaped in the page.
+  const entry = /(?:&quot;|")([^&"]+)(?:&quot;|"):\{(?:&quot;|")prop(?:&quot;|")/g
+  return [...html.matchAll(entry)].map((found) => found[1]).join(',')
+}
+
 /* ------------------------------------------------------------------ stock */
 
 /*
@@ -647,6 +659,8 @@ if (only === 'stock') {
 
 const numberingConnections = Number(process.env.BENCH_NUMBERING_CONNECTIONS ?? 200)
 const numberingResults = {}
+// BENCH_ONLY=lists measures the list targets alone.
+const withNumbering = only !== 'lists'
 
 /** The counter period of a series now (UTC: close enough for a run that lasts seconds). */
 function periodOf(reset) {
@@ -691,78 +705,80 @@ function numberingDatabase(ask) {
   }
 }
 
-console.log(
-  `\nNumbering: ${numberingConnections} clients creating contacts at once, ${settings.duration} s`
-)
-const sqliteHandle = new Database(sqliteFile)
-sqliteHandle.pragma('busy_timeout = 10000')
-numberingResults.sqlite = await measureNumbering({
-  url: appUrl,
-  token,
-  connections: numberingConnections,
-  duration: settings.duration,
-  cpu: () => cpuMs(appServer.pid),
-  database: numberingDatabase(async (sql, params = []) => {
-    const statement = sqliteHandle.prepare(sql)
-    return statement.reader ? statement.all(...params) : (statement.run(...params), [])
-  }),
-})
-sqliteHandle.close()
-console.log(describeNumbering('contact creations, SQLite', numberingResults.sqlite))
-
-if (process.env.BENCH_PG_DATABASE) {
-  const pgPort = await freePort()
-  const pgEnv = {
-    ...appEnv,
-    DB_CONNECTION: 'pg',
-    DB_HOST: process.env.DB_HOST ?? '127.0.0.1',
-    DB_PORT: process.env.DB_PORT ?? '5432',
-    DB_USER: process.env.DB_USER ?? 'postgres',
-    DB_PASSWORD: process.env.DB_PASSWORD ?? '',
-    DB_DATABASE: process.env.BENCH_PG_DATABASE,
-    PORT: String(pgPort),
-    APP_URL: `http://127.0.0.1:${pgPort}`,
-  }
-  step(`preparing PostgreSQL database ${pgEnv.DB_DATABASE}`)
-  run(['ace.js', 'app:prepare', '--demo'], 'node ace app:prepare --demo (PostgreSQL)', pgEnv)
-  const pgToken = run(
-    ['ace.js', 'token:create', '--email', DEMO_LOGIN.email, '--name', `bench-${Date.now()}`],
-    'node ace token:create (PostgreSQL)',
-    pgEnv
+if (withNumbering) {
+  console.log(
+    `\nNumbering: ${numberingConnections} clients creating contacts at once, ${settings.duration} s`
   )
-    .trim()
-    .split('\n')
-    .at(-1)
-    .trim()
-  const pgServer = start(['bin/server.js'], { ...pgEnv, APP_KEY: appKey }, `${root}build`)
-  await waitFor(`${pgEnv.APP_URL}/health/live`, pgServer)
-  const client = new pg.Client({
-    host: pgEnv.DB_HOST,
-    port: Number(pgEnv.DB_PORT),
-    user: pgEnv.DB_USER,
-    password: pgEnv.DB_PASSWORD || undefined,
-    database: pgEnv.DB_DATABASE,
-  })
-  await client.connect()
-  numberingResults.pg = await measureNumbering({
-    url: pgEnv.APP_URL,
-    token: pgToken,
+  const sqliteHandle = new Database(sqliteFile)
+  sqliteHandle.pragma('busy_timeout = 10000')
+  numberingResults.sqlite = await measureNumbering({
+    url: appUrl,
+    token,
     connections: numberingConnections,
     duration: settings.duration,
-    cpu: () => cpuMs(pgServer.pid),
+    cpu: () => cpuMs(appServer.pid),
     database: numberingDatabase(async (sql, params = []) => {
-      let n = 0
-      return (
-        await client.query(
-          sql.replace(/\?/g, () => `$${(n += 1)}`),
-          params
-        )
-      ).rows
+      const statement = sqliteHandle.prepare(sql)
+      return statement.reader ? statement.all(...params) : (statement.run(...params), [])
     }),
   })
-  await client.end()
-  pgServer.kill('SIGTERM')
-  console.log(describeNumbering('contact creations, PostgreSQL', numberingResults.pg))
+  sqliteHandle.close()
+  console.log(describeNumbering('contact creations, SQLite', numberingResults.sqlite))
+
+  if (process.env.BENCH_PG_DATABASE) {
+    const pgPort = await freePort()
+    const pgEnv = {
+      ...appEnv,
+      DB_CONNECTION: 'pg',
+      DB_HOST: process.env.DB_HOST ?? '127.0.0.1',
+      DB_PORT: process.env.DB_PORT ?? '5432',
+      DB_USER: process.env.DB_USER ?? 'postgres',
+      DB_PASSWORD: process.env.DB_PASSWORD ?? '',
+      DB_DATABASE: process.env.BENCH_PG_DATABASE,
+      PORT: String(pgPort),
+      APP_URL: `http://127.0.0.1:${pgPort}`,
+    }
+    step(`preparing PostgreSQL database ${pgEnv.DB_DATABASE}`)
+    run(['ace.js', 'app:prepare', '--demo'], 'node ace app:prepare --demo (PostgreSQL)', pgEnv)
+    const pgToken = run(
+      ['ace.js', 'token:create', '--email', DEMO_LOGIN.email, '--name', `bench-${Date.now()}`],
+      'node ace token:create (PostgreSQL)',
+      pgEnv
+    )
+      .trim()
+      .split('\n')
+      .at(-1)
+      .trim()
+    const pgServer = start(['bin/server.js'], { ...pgEnv, APP_KEY: appKey }, `${root}build`)
+    await waitFor(`${pgEnv.APP_URL}/health/live`, pgServer)
+    const client = new pg.Client({
+      host: pgEnv.DB_HOST,
+      port: Number(pgEnv.DB_PORT),
+      user: pgEnv.DB_USER,
+      password: pgEnv.DB_PASSWORD || undefined,
+      database: pgEnv.DB_DATABASE,
+    })
+    await client.connect()
+    numberingResults.pg = await measureNumbering({
+      url: pgEnv.APP_URL,
+      token: pgToken,
+      connections: numberingConnections,
+      duration: settings.duration,
+      cpu: () => cpuMs(pgServer.pid),
+      database: numberingDatabase(async (sql, params = []) => {
+        let n = 0
+        return (
+          await client.query(
+            sql.replace(/\?/g, () => `$${(n += 1)}`),
+            params
+          )
+        ).rows
+      }),
+    })
+    await client.end()
+    pgServer.kill('SIGTERM')
+    console.log(describeNumbering('contact creations, PostgreSQL', numberingResults.pg))
+  }
 }
 
 if (process.env.BENCH_ONLY === 'numbering') {
@@ -829,6 +845,7 @@ const targets = [
       'cookie': sessionCookie,
       'x-inertia': 'true',
       'x-inertia-version': inertiaVersion(html),
+      'x-inertia-except-once-props': onceKeys(html),
       'x-requested-with': 'XMLHttpRequest',
     },
     budget: { against: 'hello', ratio: 0.1 },
@@ -848,13 +865,16 @@ const targets = [
   },
 ]
 
+const responseBytes = {}
 for (const target of targets) {
   const check = await fetch(target.url, { headers: target.headers })
   const body = await check.text()
   if (check.status !== 200) {
     throw new Error(`${target.label}: ${check.status} before the run\n${body.slice(0, 500)}`)
   }
+  responseBytes[target.key] = Buffer.byteLength(body)
 }
+step(`response sizes: ${targets.map((t) => `${t.key} ${responseBytes[t.key]} bytes`).join(', ')}`)
 
 /** CPU time (user + system, ms) a process has used so far; null off Linux. */
 function cpuMs(pid) {
@@ -962,6 +982,7 @@ writeFileSync(
       date: new Date().toISOString(),
       settings,
       bootMs,
+      responseBytes,
       results: { ...results, numbering: numberingResults, stock: stockResults },
     },
     null,
